@@ -1,0 +1,109 @@
+"""The one typed configuration object of bigfinder.
+
+Every value can be set through an environment variable with the ``BIGFINDER_`` prefix (or a ``.env``
+file in the working directory): ``BIGFINDER_NEO4J_PASSWORD``, ``BIGFINDER_NEO4J_URI``, ... Nothing else
+in the code base reads the environment.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_NEO4J_PASSWORD", "PROJECT_ROOT", "Mode", "Settings", "get_settings", "parse_size"]
+
+#: The repository root: the launcher module and the default ``var/`` folder live there.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Good enough for a laptop, refused anywhere else (see :class:`Settings`).
+DEFAULT_NEO4J_PASSWORD = "bigfinder-dev-password"  # noqa: S105 - a known default that is refused outside development
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)b?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a JVM-style size such as ``512m`` or ``1g``.
+
+    >>> parse_size("1g") + parse_size("512m")
+    1610612736
+    """
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a size like 512m or 1g")
+    return int(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def _size(text: str) -> str:
+    parse_size(text)
+    return text.strip().lower()
+
+
+MemorySize = Annotated[str, AfterValidator(_size)]
+
+
+class Mode(StrEnum):
+    """Where bigfinder runs; anything but development refuses the default password."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """All of bigfinder's configuration, read once from ``BIGFINDER_*`` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="BIGFINDER_", env_file=".env", extra="ignore")
+
+    mode: Mode = Mode.DEVELOPMENT
+
+    # An external Neo4j (Docker, Aura, a cluster). When set, bigfinder never starts a local server.
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr(DEFAULT_NEO4J_PASSWORD)
+    neo4j_database: str = "neo4j"
+
+    # The local, embedded Neo4j started by `bigfinder neo4j start`.
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    neo4j_home: Path = PROJECT_ROOT / "var" / "neo4j"
+    neo4j_heap: MemorySize = "1g"
+    neo4j_pagecache: MemorySize = "512m"
+    neo4j_tx_memory: MemorySize = "256m"
+    neo4j_start_timeout_s: float = Field(default=180.0, gt=0)
+    neo4j_stop_timeout_s: float = Field(default=60.0, gt=0)
+    launcher_dir: Path = PROJECT_ROOT / "launcher"
+    java: str = "java"
+    maven: str = "mvn"
+
+    schema_timeout_s: float = Field(default=300.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_default_password_outside_development(self) -> Settings:
+        if self.mode is not Mode.DEVELOPMENT and self.neo4j_password.get_secret_value() == DEFAULT_NEO4J_PASSWORD:
+            raise ValueError(
+                "BIGFINDER_NEO4J_PASSWORD is still the built-in default; set a real password "
+                f"(or BIGFINDER_MODE=development on a laptop). Mode is {self.mode.value}."
+            )
+        return self
+
+    @property
+    def external_neo4j(self) -> bool:
+        """True when a server elsewhere is used and nothing local must start."""
+        return self.neo4j_uri is not None
+
+    @property
+    def bolt_uri(self) -> str:
+        """The URI the driver connects to: the external one, or the local server's."""
+        # bolt:// because the local server is a single instance with no routing table to fetch.
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use."""
+    return Settings()
