@@ -7,6 +7,7 @@ traceback.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -27,13 +28,17 @@ from graph.store import open_driver
 __all__ = ["app", "main"]
 
 console = Console()
+# Errors go to stderr unwrapped, so scripts and log collectors get them on one line.
+error_console = Console(stderr=True, soft_wrap=True)
 app = typer.Typer(
     help="bigfinder: graph intelligence for customs and financial-crime investigators.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-neo4j_app = typer.Typer(help="Run the local Neo4j 5.26 server (or report on the external one).", no_args_is_help=True)
+neo4j_app = typer.Typer(
+    help="Run the local Neo4j 5.26 server (or report on the external one).", no_args_is_help=True
+)
 db_app = typer.Typer(help="Administer the graph database schema.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(db_app, name="db")
@@ -45,7 +50,9 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg'].removeprefix('Value error, ')}"
+            ": ".join(
+                filter(None, [".".join(str(p) for p in err["loc"]), err["msg"].removeprefix("Value error, ")])
+            )
             for err in exc.errors()
         )
         raise ConfigurationError(f"invalid settings: {problems}") from exc
@@ -98,7 +105,9 @@ def neo4j_start() -> None:
     if result.already_running:
         console.print(f"Neo4j is already running (pid {result.pid}) at {settings.bolt_uri}.")
     else:
-        console.print(f"[green]Neo4j started[/] (pid {result.pid}) in {result.seconds:.1f} s at {settings.bolt_uri}")
+        console.print(
+            f"[green]Neo4j started[/] (pid {result.pid}) in {result.seconds:.1f} s at {settings.bolt_uri}"
+        )
 
 
 @neo4j_app.command("stop")
@@ -106,7 +115,9 @@ def neo4j_stop() -> None:
     """Stop the local Neo4j cleanly (SIGTERM; SIGKILL only after the stop timeout)."""
     settings = load_settings()
     if settings.external_neo4j:
-        console.print(f"The external Neo4j at {settings.bolt_uri} is not managed by bigfinder; nothing stopped.")
+        console.print(
+            f"The external Neo4j at {settings.bolt_uri} is not managed by bigfinder; nothing stopped."
+        )
         return
     with console.status("Stopping Neo4j..."):
         result = LocalNeo4j(settings).stop()
@@ -155,10 +166,25 @@ def db_init() -> None:
     )
 
 
+def _command_index() -> str:
+    """Every command, sub-commands included, for the top-level ``--help``."""
+    lines = [f"bigfinder {c.name}" for c in app.registered_commands if c.name]
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        if sub is not None:
+            lines += [f"bigfinder {group.name} {c.name}" for c in sub.registered_commands if c.name]
+    return "Commands:  " + "  |  ".join(lines)
+
+
+app.info.epilog = _command_index()
+
+
 def main() -> None:
     """Console entry point: runs the app and turns bigfinder errors into a message and exit code 1."""
+    # The driver logs connection retries as warnings; the user gets one error line from us instead.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
     try:
-        app()
+        app(prog_name="bigfinder")
     except BigfinderError as exc:
-        console.print(f"[red]error:[/] {exc.detail}", highlight=False)
+        error_console.print(f"[red]error:[/] {exc.detail}", highlight=False)
         raise SystemExit(1) from None

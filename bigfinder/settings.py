@@ -84,7 +84,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_password_outside_development(self) -> Settings:
-        if self.mode is not Mode.DEVELOPMENT and self.neo4j_password.get_secret_value() == DEFAULT_NEO4J_PASSWORD:
+        if (
+            self.mode is not Mode.DEVELOPMENT
+            and self.neo4j_password.get_secret_value() == DEFAULT_NEO4J_PASSWORD
+        ):
             raise ValueError(
                 "BIGFINDER_NEO4J_PASSWORD is still the built-in default; set a real password "
                 f"(or BIGFINDER_MODE=development on a laptop). Mode is {self.mode.value}."

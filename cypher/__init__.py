@@ -34,7 +34,9 @@ def _statements(file: str) -> dict[str, str]:
     for header, following in zip(headers, [*headers[1:], None], strict=True):
         end = following.start() if following else len(text)
         body = "\n".join(
-            line for line in text[header.end() : end].strip().splitlines() if not line.lstrip().startswith("//")
+            line
+            for line in text[header.end() : end].strip().splitlines()
+            if not line.lstrip().startswith("//")
         ).strip()
         if header.group(1) in statements:
             raise ValueError(f"{file}.cypher names {header.group(1)!r} twice")

@@ -56,3 +56,9 @@ MATCH (n) RETURN count(n) AS nodes
 // name: delete_all_batched
 MATCH (n)
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+
+// name: drop_constraint
+DROP CONSTRAINT __NAME__ IF EXISTS
+
+// name: drop_index
+DROP INDEX __NAME__ IF EXISTS

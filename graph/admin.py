@@ -28,6 +28,7 @@ __all__ = [
     "SchemaReport",
     "SchemaStatement",
     "ServerInfo",
+    "drop_schema",
     "init_schema",
     "schema_statements",
     "server_info",
@@ -87,7 +88,9 @@ def schema_statements(schema: GraphSchema = SCHEMA) -> list[SchemaStatement]:
     for rel in schema.relationships:
         if rel.key:
             name = f"{rel.type.lower()}_{rel.key}_unique"
-            text = _fill(cypher.load("admin", "relationship_key_constraint"), name=name, type=rel.type, key=rel.key)
+            text = _fill(
+                cypher.load("admin", "relationship_key_constraint"), name=name, type=rel.type, key=rel.key
+            )
             statements.append(SchemaStatement(name, "constraint", text))
     for node in schema.nodes:
         for prop in node.indexed:
@@ -97,14 +100,19 @@ def schema_statements(schema: GraphSchema = SCHEMA) -> list[SchemaStatement]:
     for rel in schema.relationships:
         for prop in rel.indexed:
             name = f"{rel.type.lower()}_{prop}"
-            text = _fill(cypher.load("admin", "relationship_property_index"), name=name, type=rel.type, key=prop)
+            text = _fill(
+                cypher.load("admin", "relationship_property_index"), name=name, type=rel.type, key=prop
+            )
             statements.append(SchemaStatement(name, "index", text))
     searchable = [(n.label, p) for n in schema.nodes for p in n.searchable]
     if searchable:
         labels = "|".join(dict.fromkeys(label for label, _ in searchable))
         props = ", ".join(f"n.{p}" for p in dict.fromkeys(p for _, p in searchable))
         text = _fill(
-            cypher.load("admin", "fulltext_names_index"), name=FULLTEXT_NAMES_INDEX, label=labels, properties=props
+            cypher.load("admin", "fulltext_names_index"),
+            name=FULLTEXT_NAMES_INDEX,
+            label=labels,
+            properties=props,
         )
         statements.append(SchemaStatement(FULLTEXT_NAMES_INDEX, "index", text))
     return statements
@@ -122,14 +130,20 @@ def init_schema(driver: Driver, settings: Settings, schema: GraphSchema = SCHEMA
         statements = schema_statements(schema)
         for statement in statements:
             driver.execute_query(statement.cypher, database_=db)
-        driver.execute_query(cypher.load("admin", "await_indexes"), timeout_s=int(settings.schema_timeout_s), database_=db)
-        indexes = driver.execute_query(cypher.load("admin", "indexes"), database_=db, routing_=RoutingControl.READ).records
+        driver.execute_query(
+            cypher.load("admin", "await_indexes"), timeout_s=int(settings.schema_timeout_s), database_=db
+        )
+        indexes = driver.execute_query(
+            cypher.load("admin", "indexes"), database_=db, routing_=RoutingControl.READ
+        ).records
         constraints = driver.execute_query(
             cypher.load("admin", "constraints"), database_=db, routing_=RoutingControl.READ
         ).records
     not_online = [r["name"] for r in indexes if r["state"] != "ONLINE"]
     if not_online:
-        raise StoreUnavailable(f"indexes not ONLINE after {settings.schema_timeout_s:.0f} s: {', '.join(not_online)}")
+        raise StoreUnavailable(
+            f"indexes not ONLINE after {settings.schema_timeout_s:.0f} s: {', '.join(not_online)}"
+        )
     wanted = [s.name for s in statements]
     return SchemaReport(
         created=tuple(n for n in wanted if n not in before),
@@ -140,10 +154,29 @@ def init_schema(driver: Driver, settings: Settings, schema: GraphSchema = SCHEMA
     )
 
 
+def drop_schema(driver: Driver, settings: Settings, schema: GraphSchema = SCHEMA) -> int:
+    """Drop the constraints and indexes :func:`init_schema` creates (nothing else); returns how many.
+
+    For a rebuild from scratch; data stays, but MERGE is slow until the schema is back.
+    """
+    db = settings.neo4j_database
+    dropped = 0
+    with translate_driver_errors(settings):
+        existing = _schema_object_names(driver, db)
+        for statement in reversed(schema_statements(schema)):
+            if statement.name in existing:
+                template = cypher.load("admin", f"drop_{statement.kind}")
+                driver.execute_query(_fill(template, name=statement.name), database_=db)
+                dropped += 1
+    return dropped
+
+
 def _schema_object_names(driver: Driver, database: str) -> set[str]:
     names: set[str] = set()
     for query in ("constraints", "indexes"):
-        records = driver.execute_query(cypher.load("admin", query), database_=database, routing_=RoutingControl.READ).records
+        records = driver.execute_query(
+            cypher.load("admin", query), database_=database, routing_=RoutingControl.READ
+        ).records
         names.update(r["name"] for r in records)
     return names
 
@@ -168,8 +201,12 @@ def server_info(driver: Driver, settings: Settings) -> ServerInfo:
             ).records[0]["version"]
             for r in families
         }
-        constraints = driver.execute_query(cypher.load("admin", "constraints"), database_=db, routing_=RoutingControl.READ)
-        indexes = driver.execute_query(cypher.load("admin", "indexes"), database_=db, routing_=RoutingControl.READ)
+        constraints = driver.execute_query(
+            cypher.load("admin", "constraints"), database_=db, routing_=RoutingControl.READ
+        )
+        indexes = driver.execute_query(
+            cypher.load("admin", "indexes"), database_=db, routing_=RoutingControl.READ
+        )
     return ServerInfo(
         uri=settings.bolt_uri,
         version=str(kernel["version"]),

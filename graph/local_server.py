@@ -16,7 +16,9 @@ Example (builds and starts a real server)::
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -139,7 +141,12 @@ class LocalNeo4j:
         port = self._settings.neo4j_bolt_port
         if _port_open(port):
             raise LocalServerError(
-                f"port {port} on 127.0.0.1 is taken by another process; stop it or set BIGFINDER_NEO4J_BOLT_PORT."
+                f"port {port} on 127.0.0.1 is taken by another process; "
+                "stop it or set BIGFINDER_NEO4J_BOLT_PORT."
+            )
+        if shutil.which(self._settings.java) is None:
+            raise LocalServerError(
+                f"Java ({self._settings.java}) is not installed; Neo4j 5.26 needs Java 17."
             )
         if not self.is_built():
             self.build()
@@ -193,19 +200,16 @@ class LocalNeo4j:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         with self.log_file.open("wb") as log:
-            try:
-                # A session of its own: the server outlives the CLI call that started it.
-                process = subprocess.Popen(  # noqa: S603
-                    self._command(),
-                    stdin=subprocess.PIPE,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    cwd=self.home,
-                    start_new_session=True,
-                )
-            except FileNotFoundError as exc:
-                raise LocalServerError(f"Java ({self._settings.java}) is not installed; Neo4j needs Java 17.") from exc
-        assert process.stdin is not None  # noqa: S101 - stdin=PIPE guarantees it
+            # A session of its own: the server outlives the CLI call that started it.
+            process = subprocess.Popen(  # noqa: S603
+                self._command(),
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.home,
+                start_new_session=True,
+            )
+        assert process.stdin is not None
         process.stdin.write(self._settings.neo4j_password.get_secret_value().encode() + b"\n")
         process.stdin.close()
         return process
@@ -226,7 +230,8 @@ class LocalNeo4j:
                     return line
                 if line.startswith(FAILED_MARK):
                     raise LocalServerError(
-                        f"Neo4j did not start: {line.removeprefix(FAILED_MARK).strip()} (log: {self.log_file})"
+                        f"Neo4j did not start: {line.removeprefix(FAILED_MARK).strip()} "
+                        f"(log: {self.log_file})"
                     )
             if process.poll() is not None:
                 raise LocalServerError(
@@ -235,7 +240,8 @@ class LocalNeo4j:
                 )
             time.sleep(0.2)
         raise LocalServerError(
-            f"Neo4j gave no readiness line within {self._settings.neo4j_start_timeout_s:.0f} s; see {self.log_file}"
+            f"Neo4j gave no readiness line within {self._settings.neo4j_start_timeout_s:.0f} s; "
+            f"see {self.log_file}"
         )
 
     def _await_bolt(self, port: int) -> None:
@@ -262,18 +268,14 @@ class LocalNeo4j:
 
 
 def _signal(pid: int, signum: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 def _alive(pid: int) -> bool:
     """True while ``pid`` runs; reaps it first when it is our own exited child (a zombie is not alive)."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except (FileNotFoundError, ProcessLookupError):

@@ -249,7 +249,9 @@ SCHEMA = GraphSchema(
         RelationshipKind("SHIPPED_AS", ("PurchaseRecord",), ("Parcel",), "The purchase left as this parcel."),
         RelationshipKind("CONSIGNED_TO", ("Parcel",), ("Person", "Company"), "The parcel's consignee."),
         RelationshipKind("DELIVERED_TO", ("Parcel",), ("Address",), "The parcel's delivery address."),
-        RelationshipKind("DECLARED_IN", ("Parcel",), ("Declaration",), "The declaration covering the parcel."),
+        RelationshipKind(
+            "DECLARED_IN", ("Parcel",), ("Declaration",), "The declaration covering the parcel."
+        ),
         RelationshipKind(
             "SCANNED",
             ("XRayHit",),

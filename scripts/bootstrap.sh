@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs everything bigfinder needs on a fresh machine with Python >= 3.11, Java 17 and Maven:
+# uv (if missing), the locked Python environment in .venv, and the Neo4j launcher (Maven Central jars).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v uv >/dev/null 2>&1; then
+  python3 -m pip install --quiet "uv>=0.5"
+fi
+uv sync --frozen
+uv run bigfinder neo4j build

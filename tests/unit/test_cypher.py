@@ -1,0 +1,57 @@
+import pytest
+
+import cypher
+from graph.admin import FULLTEXT_NAMES_INDEX, schema_statements
+from graph.schema import SCHEMA
+
+
+def test_statements_load_by_name() -> None:
+    assert cypher.load("admin", "server_components") == (
+        "CALL dbms.components() YIELD name, versions, edition\nRETURN name, versions[0] AS version, edition"
+    )
+    assert cypher.load("admin", "node_key_constraint") == (
+        "CREATE CONSTRAINT __NAME__ IF NOT EXISTS\nFOR (n:__LABEL__) REQUIRE n.__KEY__ IS UNIQUE"
+    )
+
+
+def test_plugin_families_are_a_parameter_not_text() -> None:
+    assert "$families" in cypher.load("admin", "procedure_families")
+
+
+def test_unknown_names_are_reported() -> None:
+    with pytest.raises(cypher.UnknownQuery, match="no statement 'nope' in cypher/admin.cypher"):
+        cypher.load("admin", "nope")
+
+
+def test_every_admin_statement_is_listed() -> None:
+    assert {"server_components", "constraints", "indexes", "await_indexes", "delete_all_batched"} <= set(
+        cypher.names("admin")
+    )
+
+
+def test_schema_statements_cover_every_key_and_index() -> None:
+    statements = schema_statements()
+    by_name = {s.name: s for s in statements}
+    assert len(by_name) == len(statements), "statement names are unique"
+    for node in SCHEMA.nodes:
+        constraint = by_name[f"{node.label.lower()}_{node.key}_unique"]
+        assert constraint.cypher == (
+            f"CREATE CONSTRAINT {constraint.name} IF NOT EXISTS\n"
+            f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
+        )
+        for prop in node.indexed:
+            assert by_name[f"{node.label.lower()}_{prop}"].kind == "index"
+    assert by_name["transfer_transfer_id_unique"].cypher == (
+        "CREATE CONSTRAINT transfer_transfer_id_unique IF NOT EXISTS\n"
+        "FOR ()-[r:TRANSFER]-() REQUIRE r.transfer_id IS UNIQUE"
+    )
+    assert by_name[FULLTEXT_NAMES_INDEX].cypher == (
+        f"CREATE FULLTEXT INDEX {FULLTEXT_NAMES_INDEX} IF NOT EXISTS\nFOR (n:Person|Company) ON EACH [n.name]"
+    )
+
+
+def test_constraints_come_before_indexes_and_all_are_idempotent() -> None:
+    kinds = [s.kind for s in schema_statements()]
+    assert kinds == sorted(kinds, key=lambda k: k != "constraint")
+    assert all("IF NOT EXISTS" in s.cypher for s in schema_statements())
+    assert not any("__" in s.cypher for s in schema_statements()), "every placeholder is filled"
