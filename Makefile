@@ -2,22 +2,25 @@
 # `make test` (install everything, run the checks and the tests).
 .PHONY: install demo test lint stop
 
+# uv from PATH, or the copy scripts/bootstrap.sh installs with pip on a machine that had none.
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+
 install:
 	./scripts/bootstrap.sh
 
 # The main job, extended by each component as it lands: start Neo4j, create the schema, report.
 demo: install
-	uv run bigfinder neo4j start
-	uv run bigfinder db init
-	uv run bigfinder neo4j status
+	$(UV) run bigfinder neo4j start
+	$(UV) run bigfinder db init
+	$(UV) run bigfinder neo4j status
 
 lint:
-	uv run ruff check .
-	uv run ruff format --check .
-	uv run mypy
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
 
 test: install lint
-	uv run pytest
+	$(UV) run pytest
 
 stop:
-	uv run bigfinder neo4j stop
+	$(UV) run bigfinder neo4j stop

@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v uv >/dev/null 2>&1; then
+if command -v uv >/dev/null 2>&1; then
+  uv=(uv)
+else
   python3 -m pip install --quiet "uv>=0.5"
+  uv=(python3 -m uv)
 fi
-uv sync --frozen
-uv run bigfinder neo4j build
+"${uv[@]}" sync --frozen
+"${uv[@]}" run bigfinder neo4j build
