@@ -4,23 +4,24 @@
 
 # uv from PATH, or the copy scripts/bootstrap.sh installs with pip on a machine that had none.
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+RUN := $(UV) run --frozen --extra dev
 
 install:
 	./scripts/bootstrap.sh
 
 # The main job, extended by each component as it lands: start Neo4j, create the schema, report.
 demo: install
-	$(UV) run bigfinder neo4j start
-	$(UV) run bigfinder db init
-	$(UV) run bigfinder neo4j status
+	$(RUN) bigfinder neo4j start
+	$(RUN) bigfinder db init
+	$(RUN) bigfinder neo4j status
 
 lint:
-	$(UV) run ruff check .
-	$(UV) run ruff format --check .
-	$(UV) run mypy
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 test: install lint
-	$(UV) run pytest
+	$(RUN) pytest
 
 stop:
-	$(UV) run bigfinder neo4j stop
+	$(RUN) bigfinder neo4j stop

@@ -10,5 +10,5 @@ else
   python3 -m pip install --quiet "uv>=0.5"
   uv=(python3 -m uv)
 fi
-"${uv[@]}" sync --frozen
+"${uv[@]}" sync --frozen --extra dev
 "${uv[@]}" run bigfinder neo4j build
