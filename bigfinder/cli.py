@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from neo4j import Driver
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bigfinder import __version__
@@ -24,6 +26,9 @@ from bigfinder.settings import Settings
 from graph.admin import init_schema, server_info
 from graph.local_server import LocalNeo4j
 from graph.store import open_driver
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
 
 __all__ = ["app", "main"]
 
@@ -163,6 +168,107 @@ def db_init() -> None:
         f"[green]schema ready[/] in {report.seconds:.1f} s: {len(report.created)} created, "
         f"{len(report.existing)} already there; {report.constraints_total} constraints, "
         f"{report.indexes_total} indexes, all ONLINE"
+    )
+
+
+@app.command("generate")
+def generate(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the world into (created if missing).")],
+    scale: Annotated[int, typer.Option(min=100, help="About how many persons and companies.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Same seed, byte-identical files.")] = 1,
+    bad_rows: Annotated[
+        float, typer.Option(min=0.0, max=0.5, help="Fraction of rows spoiled on purpose.")
+    ] = 0.0,
+) -> None:
+    """Write a synthetic customs world with planted schemes and its ground truth."""
+    from ingest.generate import generate_world
+
+    with _progress() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(source: str, rows: int) -> None:
+            if source not in tasks:
+                tasks[source] = progress.add_task(source, total=None)
+            progress.update(tasks[source], completed=rows)
+
+        summary = generate_world(out_dir, scale=scale, seed=seed, progress=advance, bad_rows=bad_rows)
+    table = Table("file", "rows", title=f"world at {out_dir} (scale {scale}, seed {seed})")
+    for name, rows in summary.rows.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    rings = ", ".join(f"{scheme.value} {count}" for scheme, count in summary.rings.items())
+    console.print(f"planted rings: {rings}")
+
+
+@app.command("ingest")
+def ingest(
+    directory: Annotated[Path, typer.Argument(help="A world folder (see docs/data-formats.md).")],
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Load only this source (repeatable).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Continue an interrupted ingest after its last batch.")
+    ] = False,
+) -> None:
+    """Validate and load every source file of DIRECTORY; bad rows go to quarantine files."""
+    from graph.loader import GraphWriter
+    from ingest.pipeline import Ingestor
+
+    settings = load_settings()
+    with connected(settings) as driver, _progress() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        ingestor = Ingestor(
+            GraphWriter(driver, settings),
+            settings.ingest_state_dir,
+            batch_size=settings.ingest_batch_size,
+            progress=advance,
+        )
+        report = ingestor.ingest_directory(directory, only=set(source) if source else None, resume=resume)
+    _print_ingest_report(report)
+    if report.failed:
+        raise typer.Exit(code=1)
+
+
+def _print_ingest_report(report: IngestReport) -> None:
+    table = Table(
+        "source", "read", "loaded", "quarantined", "nodes +", "rels +", "seconds", title="ingest report"
+    )
+    for s in report.sources:
+        status = "already loaded" if s.skipped else f"{s.seconds:.1f}"
+        table.add_row(
+            s.source,
+            f"{s.read:,}",
+            f"{s.loaded:,}",
+            f"{s.quarantined:,}",
+            f"{s.nodes_created:,}",
+            f"{s.relationships_created:,}",
+            status,
+        )
+    table.add_row("total", f"{report.read:,}", f"{report.loaded:,}", f"{report.quarantined:,}", "", "", "")
+    console.print(table)
+    for s in report.sources:
+        for chain_break in s.chain_breaks:
+            console.print(f"[yellow]ledger break[/] {s.file} {chain_break}", highlight=False)
+        if s.error:
+            error_console.print(f"[red]error:[/] {s.source}: {s.error}", highlight=False)
+    if report.quarantined:
+        console.print(f"quarantined rows, with file, line and reason: {report.quarantine_dir}/")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     )
 
 

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
 
     schema_timeout_s: float = Field(default=300.0, gt=0)
 
+    # Ingest: checkpoints and quarantine files live here; rows per write transaction.
+    ingest_state_dir: Path = PROJECT_ROOT / "var" / "ingest"
+    ingest_batch_size: int = Field(default=5_000, ge=1, le=100_000)
+
     @model_validator(mode="after")
     def _refuse_default_password_outside_development(self) -> Settings:
         if (

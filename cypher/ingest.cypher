@@ -1,0 +1,234 @@
+// Batched writes of the ingest: every statement takes $rows (built by ingest.rows, one map per source
+// row with its `line`) and MERGEs on the identifying keys of graph.schema, so loading a file twice
+// leaves the graph unchanged. Provenance (source file and line) is kept on every node and event.
+
+// name: merge_person
+UNWIND $rows AS row
+MERGE (p:Person {person_id: row.person_id})
+SET p += row.props
+WITH p, row
+CALL (p, row) {
+  UNWIND row.phones AS phone
+  MERGE (ph:Phone {number: phone.key})
+  MERGE (p)-[r:HAS_PHONE]->(ph)
+  SET r.as_written = phone.as_written
+}
+CALL (p, row) {
+  UNWIND row.emails AS email
+  MERGE (e:Email {address: email.key})
+  MERGE (p)-[r:HAS_EMAIL]->(e)
+  SET r.as_written = email.as_written
+}
+CALL (p, row) {
+  UNWIND row.addresses AS address
+  MERGE (a:Address {address_key: address.key})
+  ON CREATE SET a.text = address.as_written
+  MERGE (p)-[r:HAS_ADDRESS]->(a)
+  SET r.as_written = address.as_written
+}
+CALL (p, row) {
+  UNWIND row.passports AS passport
+  MERGE (pp:Passport {passport_key: passport.key})
+  SET pp.number = passport.number, pp.country = passport.country
+  MERGE (p)-[:HOLDS_PASSPORT]->(pp)
+}
+
+// name: merge_company
+UNWIND $rows AS row
+MERGE (c:Company {company_id: row.company_id})
+SET c += row.props
+FOREACH (_ IN CASE WHEN 'importer' IN row.roles THEN [1] ELSE [] END | SET c:Importer)
+FOREACH (_ IN CASE WHEN 'supplier' IN row.roles THEN [1] ELSE [] END | SET c:Supplier)
+FOREACH (_ IN CASE WHEN 'customs_broker' IN row.roles THEN [1] ELSE [] END | SET c:CustomsBroker)
+WITH c, row
+CALL (c, row) {
+  UNWIND row.phones AS phone
+  MERGE (ph:Phone {number: phone.key})
+  MERGE (c)-[r:HAS_PHONE]->(ph)
+  SET r.as_written = phone.as_written
+}
+CALL (c, row) {
+  UNWIND row.emails AS email
+  MERGE (e:Email {address: email.key})
+  MERGE (c)-[r:HAS_EMAIL]->(e)
+  SET r.as_written = email.as_written
+}
+CALL (c, row) {
+  UNWIND row.addresses AS address
+  MERGE (a:Address {address_key: address.key})
+  ON CREATE SET a.text = address.as_written
+  MERGE (c)-[r:HAS_ADDRESS]->(a)
+  SET r.as_written = address.as_written
+}
+CALL (c, row) {
+  UNWIND row.accounts AS account
+  MERGE (acc:Account {account_id: account.key})
+  MERGE (c)-[r:OWNS_ACCOUNT]->(acc)
+  SET r.as_written = account.as_written
+}
+CALL (c, row) {
+  UNWIND row.representatives AS person_id
+  MATCH (rep:Person {person_id: person_id})
+  MERGE (rep)-[:REPRESENTS]->(c)
+}
+
+// name: merge_trip
+UNWIND $rows AS row
+MATCH (p:Person {person_id: row.person_id})
+MERGE (t:Trip {trip_id: row.trip_id})
+SET t += row.props
+MERGE (p)-[:TOOK_TRIP]->(t)
+
+// name: merge_declaration
+UNWIND $rows AS row
+MERGE (d:Declaration {declaration_id: row.declaration_id})
+SET d += row.props
+WITH d, row
+CALL (d, row) {
+  UNWIND row.importers AS company_id
+  MATCH (c:Company {company_id: company_id})
+  SET c:Importer
+  MERGE (c)-[:IMPORTED]->(d)
+}
+CALL (d, row) {
+  UNWIND row.suppliers AS company_id
+  MATCH (c:Company {company_id: company_id})
+  SET c:Supplier
+  MERGE (c)-[:SUPPLIED]->(d)
+}
+CALL (d, row) {
+  UNWIND row.brokers AS company_id
+  MATCH (c:Company {company_id: company_id})
+  SET c:CustomsBroker
+  MERGE (c)-[:BROKERED]->(d)
+}
+CALL (d, row) {
+  UNWIND row.parcels AS tracking_number
+  MERGE (parcel:Parcel {tracking_number: tracking_number})
+  MERGE (parcel)-[:DECLARED_IN]->(d)
+}
+
+// name: merge_transfer
+UNWIND $rows AS row
+MERGE (sender:Account {account_id: row.sender_account})
+MERGE (receiver:Account {account_id: row.receiver_account})
+MERGE (sender)-[t:TRANSFER {transfer_id: row.transfer_id}]->(receiver)
+SET t += row.props
+WITH sender, receiver, row
+CALL (sender, row) {
+  UNWIND row.sender_owners AS owner_id
+  OPTIONAL MATCH (person:Person {person_id: owner_id})
+  OPTIONAL MATCH (company:Company {company_id: owner_id})
+  WITH coalesce(person, company) AS owner
+  WHERE owner IS NOT NULL
+  MERGE (owner)-[:OWNS_ACCOUNT]->(sender)
+}
+CALL (receiver, row) {
+  UNWIND row.receiver_owners AS owner_id
+  OPTIONAL MATCH (person:Person {person_id: owner_id})
+  OPTIONAL MATCH (company:Company {company_id: owner_id})
+  WITH coalesce(person, company) AS owner
+  WHERE owner IS NOT NULL
+  MERGE (owner)-[:OWNS_ACCOUNT]->(receiver)
+}
+
+// name: merge_purchase_record
+UNWIND $rows AS row
+MERGE (rec:PurchaseRecord {record_id: row.record_id})
+SET rec += row.props
+WITH rec, row
+MATCH (seller:Company {company_id: row.seller_id})
+MATCH (buyer:Person {person_id: row.buyer_id})
+MERGE (seller)-[:SOLD]->(rec)
+MERGE (buyer)-[:PURCHASED]->(rec)
+WITH rec, row
+CALL (rec, row) {
+  UNWIND row.parcels AS parcel
+  MERGE (p:Parcel {tracking_number: parcel.tracking_number})
+  SET p.consignee_name = parcel.consignee_name
+  MERGE (rec)-[:SHIPPED_AS]->(p)
+  MERGE (a:Address {address_key: parcel.address_key})
+  ON CREATE SET a.text = parcel.address_as_written
+  MERGE (p)-[r:DELIVERED_TO]->(a)
+  SET r.as_written = parcel.address_as_written
+}
+
+// name: merge_xray_hit
+// A hit on an object not loaded yet is kept; it links once the object arrives (issue: X-ray service).
+UNWIND $rows AS row
+MERGE (h:XRayHit {scan_id: row.scan_id})
+SET h += row.props
+WITH h, row
+CALL (h, row) {
+  OPTIONAL MATCH (parcel:Parcel {tracking_number: row.object_ref})
+  WHERE row.object_type = 'parcel'
+  OPTIONAL MATCH (trip:Trip {trip_id: row.object_ref})
+  WHERE row.object_type = 'baggage'
+  OPTIONAL MATCH (declaration:Declaration {declaration_id: row.object_ref})
+  WHERE row.object_type = 'container'
+  WITH coalesce(parcel, trip, declaration) AS object
+  WHERE object IS NOT NULL
+  MERGE (h)-[:SCANNED]->(object)
+}
+
+// name: merge_watchlist_entry
+UNWIND $rows AS row
+MERGE (w:WatchlistEntry {entry_id: row.entry_id})
+SET w += row.props
+WITH w, row
+OPTIONAL MATCH (person:Person {person_id: row.entity_id})
+WHERE row.entity_kind = 'person'
+OPTIONAL MATCH (company:Company {company_id: row.entity_id})
+WHERE row.entity_kind = 'company'
+WITH w, coalesce(person, company) AS listed
+WHERE listed IS NOT NULL
+MERGE (listed)-[:LISTED_ON]->(w)
+
+// name: merge_document
+UNWIND $rows AS row
+MERGE (d:Document {document_id: row.document_id})
+SET d += row.props
+
+// name: merge_account
+UNWIND $rows AS row
+MERGE (a:Account {account_id: row.account_id})
+SET a += row.props
+
+// name: missing_person
+// Rows whose $field names a person that is not in the graph (the reference check before a write).
+UNWIND $rows AS row
+WITH row, row[$field] AS ref
+WHERE ref IS NOT NULL AND NOT EXISTS { MATCH (:Person {person_id: ref}) }
+RETURN row.line AS line, ref
+
+// name: missing_company
+UNWIND $rows AS row
+WITH row, row[$field] AS ref
+WHERE ref IS NOT NULL AND NOT EXISTS { MATCH (:Company {company_id: ref}) }
+RETURN row.line AS line, ref
+
+// name: missing_party
+UNWIND $rows AS row
+WITH row, row[$field] AS ref
+WHERE ref IS NOT NULL
+  AND NOT EXISTS { MATCH (:Person {person_id: ref}) }
+  AND NOT EXISTS { MATCH (:Company {company_id: ref}) }
+RETURN row.line AS line, ref
+
+// name: missing_watchlisted
+UNWIND $rows AS row
+WITH row
+WHERE (row.entity_kind = 'person' AND NOT EXISTS { MATCH (:Person {person_id: row.entity_id}) })
+   OR (row.entity_kind = 'company' AND NOT EXISTS { MATCH (:Company {company_id: row.entity_id}) })
+RETURN row.line AS line, row.entity_id AS ref
+
+// name: count_nodes_by_label
+MATCH (n)
+UNWIND labels(n) AS label
+RETURN label, count(*) AS nodes
+ORDER BY label
+
+// name: count_relationships_by_type
+MATCH ()-[r]->()
+RETURN type(r) AS type, count(*) AS relationships
+ORDER BY type
