@@ -82,6 +82,9 @@ class Settings(BaseSettings):
 
     schema_timeout_s: float = Field(default=300.0, gt=0)
 
+    # Public reference data beside the checkout (../shared/data): AMLSim samples for tests and benchmarks.
+    shared_data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
+
     # Ingest: checkpoints and quarantine files live here; rows per write transaction.
     ingest_state_dir: Path = PROJECT_ROOT / "var" / "ingest"
     ingest_batch_size: int = Field(default=5_000, ge=1, le=100_000)

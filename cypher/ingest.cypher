@@ -194,6 +194,30 @@ UNWIND $rows AS row
 MERGE (a:Account {account_id: row.account_id})
 SET a += row.props
 
+// name: merge_bacuda_declaration
+// BACUDA parties are bare ids: they become companies of their own `bacuda:` namespace.
+UNWIND $rows AS row
+MERGE (d:Declaration {declaration_id: row.declaration_id})
+SET d += row.props
+MERGE (importer:Company {company_id: row.importer_id})
+SET importer:Importer
+MERGE (broker:Company {company_id: row.broker_id})
+SET broker:CustomsBroker
+MERGE (importer)-[:IMPORTED]->(d)
+MERGE (broker)-[:BROKERED]->(d)
+
+// name: merge_account_labels
+// Truth labels (AMLSim alerts) on accounts loaded before.
+UNWIND $rows AS row
+MATCH (a:Account {account_id: row.account_id})
+SET a += row.props
+
+// name: missing_account
+UNWIND $rows AS row
+WITH row, row[$field] AS ref
+WHERE ref IS NOT NULL AND NOT EXISTS { MATCH (:Account {account_id: ref}) }
+RETURN row.line AS line, ref
+
 // name: missing_person
 // Rows whose $field names a person that is not in the graph (the reference check before a write).
 UNWIND $rows AS row

@@ -20,31 +20,26 @@ Example (needs a running Neo4j)::
 
 from __future__ import annotations
 
-import hashlib
 import json
-import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from bigfinder.errors import BigfinderError
 from graph.loader import GraphWriter
-from ingest.formats import SourceFormat, format_by_name
-from ingest.ledger import BreakReason, verify_ledger_file
-from ingest.normalise import InvalidIdentifier
+from ingest.formats import AMLSIM_FORMATS, SourceFormat, format_by_name
 from ingest.quarantine import Quarantine
-from ingest.reader import read_rows
-from ingest.rows import BUILDERS, Params, Provenance, RowBuilder
-from ingest.validate import RowValidator
+from ingest.rows import BUILDERS, Params, RowBuilder
+from ingest.stage import StageJob, StageResult, stage, unspool
 
-__all__ = ["PLANS", "IngestReport", "Ingestor", "ReferenceCheck", "SourcePlan", "SourceReport"]
-
-#: Ledger breaks whose record cannot be trusted; missing and reordered records are reported but loaded.
-_UNTRUSTED = {BreakReason.TAMPERED, BreakReason.BROKEN_LINK, BreakReason.DUPLICATE, BreakReason.UNREADABLE}
+__all__ = ["LAYOUTS", "IngestReport", "Ingestor", "ReferenceCheck", "SourcePlan", "SourceReport"]
 
 ProgressHook = Callable[[str, int, int | None], None]
 
@@ -60,63 +55,82 @@ class ReferenceCheck:
 
 @dataclass(frozen=True)
 class SourcePlan:
-    """How one source is loaded: its format, write statement, row builder and reference checks."""
+    """How one source is loaded: its format, write statement and reference checks."""
 
-    source: str
+    format: SourceFormat
     statement: str
     references: tuple[ReferenceCheck, ...] = ()
 
     @property
-    def format(self) -> SourceFormat:
-        """The documented format of the source."""
-        return format_by_name(self.source)
+    def source(self) -> str:
+        """The source's name, as in docs/data-formats.md."""
+        return self.format.name
 
     @property
     def build(self) -> RowBuilder:
         """The pure function that turns a validated row into write parameters."""
-        return BUILDERS[self.source]
+        return BUILDERS[self.format.name]
 
 
+def _plan(source: str, statement: str, *references: ReferenceCheck) -> SourcePlan:
+    return SourcePlan(format_by_name(source), statement, references)
+
+
+_AMLSIM = {f.name: f for f in AMLSIM_FORMATS}
 _PERSON = "missing_person"
 _COMPANY = "missing_company"
 _PARTY = "missing_party"
 
-#: Every source in load order: an entity is in the graph before anything that references it.
-PLANS: tuple[SourcePlan, ...] = (
-    SourcePlan("persons", "merge_person"),
-    SourcePlan("travelers", "merge_person"),
-    SourcePlan(
-        "companies", "merge_company", (ReferenceCheck("representative_person_id", _PERSON, "person"),)
+#: The folder layouts bigfinder reads, each its sources in load order: an entity is in the graph before
+#: anything that references it. A folder is read with the first layout whose first source is present.
+LAYOUTS: dict[str, tuple[SourcePlan, ...]] = {
+    # IBM AMLSim, as in ../shared/data/amlsim/20K_*: accounts and transfers with fraud labels.
+    "amlsim": (
+        SourcePlan(_AMLSIM["nodes"], "merge_account"),
+        SourcePlan(_AMLSIM["transactions"], "merge_transfer"),
     ),
-    SourcePlan("trips", "merge_trip", (ReferenceCheck("person_id", _PERSON, "person"),)),
-    SourcePlan(
-        "declarations",
-        "merge_declaration",
-        (
+    # IBM AMLSim's full output, as in ../shared/data/amlsim/sample_outputs.
+    "amlsim_output": (
+        SourcePlan(_AMLSIM["accounts"], "merge_account"),
+        SourcePlan(_AMLSIM["tx"], "merge_transfer"),
+        SourcePlan(
+            _AMLSIM["alerts"],
+            "merge_account_labels",
+            (ReferenceCheck("account_id", "missing_account", "account"),),
+        ),
+    ),
+    "world": (
+        _plan("persons", "merge_person"),
+        _plan("travelers", "merge_person"),
+        _plan("companies", "merge_company", ReferenceCheck("representative_person_id", _PERSON, "person")),
+        _plan("trips", "merge_trip", ReferenceCheck("person_id", _PERSON, "person")),
+        _plan(
+            "declarations",
+            "merge_declaration",
             ReferenceCheck("importer_id", _COMPANY, "company"),
             ReferenceCheck("supplier_id", _COMPANY, "company"),
             ReferenceCheck("broker_id", _COMPANY, "company"),
         ),
-    ),
-    SourcePlan(
-        "transfers",
-        "merge_transfer",
-        (
+        _plan("declarations_bacuda", "merge_bacuda_declaration"),
+        _plan(
+            "transfers",
+            "merge_transfer",
             ReferenceCheck("sender_owner_id", _PARTY, "person or company"),
             ReferenceCheck("receiver_owner_id", _PARTY, "person or company"),
         ),
+        _plan(
+            "ledger",
+            "merge_purchase_record",
+            ReferenceCheck("seller_id", _COMPANY, "company"),
+            ReferenceCheck("buyer_id", _PERSON, "person"),
+        ),
+        _plan("xray_hits", "merge_xray_hit"),
+        _plan(
+            "watchlist", "merge_watchlist_entry", ReferenceCheck("entity_id", "missing_watchlisted", "entity")
+        ),
+        _plan("documents", "merge_document"),
     ),
-    SourcePlan(
-        "ledger",
-        "merge_purchase_record",
-        (ReferenceCheck("seller_id", _COMPANY, "company"), ReferenceCheck("buyer_id", _PERSON, "person")),
-    ),
-    SourcePlan("xray_hits", "merge_xray_hit"),
-    SourcePlan(
-        "watchlist", "merge_watchlist_entry", (ReferenceCheck("entity_id", "missing_watchlisted", "entity"),)
-    ),
-    SourcePlan("documents", "merge_document"),
-)
+}
 
 
 @dataclass
@@ -170,15 +184,6 @@ class IngestReport:
         return [s for s in self.sources if s.error]
 
 
-@dataclass
-class _Staged:
-    """A staged source: spooled batches of good rows, and the keys found with conflicting values."""
-
-    spool: Path
-    batches: int
-    conflicts: dict[tuple[Any, ...], list[int]]
-
-
 class Ingestor:
     """Loads source files through validation, quarantine and batched MERGE writes."""
 
@@ -200,109 +205,103 @@ class Ingestor:
         #: Test hook: stop after this many committed batches, as a crash would.
         self.stop_after_batches: int | None = None
 
-    # -- directory --------------------------------------------------------------------------------------
-
     def ingest_directory(
         self, directory: Path, *, only: set[str] | None = None, resume: bool = False
     ) -> IngestReport:
         """Load every known source file found in ``directory``, in dependency order."""
         if not directory.is_dir():
             raise BigfinderError(f"{directory} is not a directory")
-        reports: list[SourceReport] = []
-        for plan in PLANS:
-            if only and plan.source not in only:
-                continue
-            path = _find_source_file(directory, plan.format)
-            if path is None:
-                continue
-            if any(r.error for r in reports):
-                # Later sources reference earlier ones: loading them now would quarantine good rows.
-                reports.append(
-                    SourceReport(plan.source, str(path), error="not loaded: an earlier source failed")
-                )
-                continue
-            reports.append(self.ingest_file(plan, path, resume=resume))
-        if not reports:
+        found = [
+            (plan, path)
+            for plan in _layout(directory)
+            if not only or plan.source in only
+            if (path := _find_source_file(directory, plan.format)) is not None
+        ]
+        if not found:
             raise BigfinderError(
                 f"{directory} holds none of the source files described in docs/data-formats.md"
             )
+        reports = self._ingest(found, directory.resolve().name, resume=resume)
         return IngestReport(reports, self.quarantine_dir)
 
-    # -- one file ---------------------------------------------------------------------------------------
+    def _ingest(
+        self, found: list[tuple[SourcePlan, Path]], dataset: str, *, resume: bool
+    ) -> list[SourceReport]:
+        reports: list[SourceReport] = []
+        with tempfile.TemporaryDirectory(prefix="bigfinder-ingest-") as spool_root, _stager() as pool:
+            # Stage every source in a worker process at once; each is loaded when its turn comes, so
+            # validation of the next source overlaps the writes of this one.
+            checkpoints = [_Checkpoint(self._state_dir / "checkpoints.json", path) for _, path in found]
+            futures: list[Future[StageResult] | None] = [
+                None
+                if resume and checkpoint.complete
+                else pool.submit(stage, self._job(plan, path, dataset, Path(spool_root) / plan.source))
+                for (plan, path), checkpoint in zip(found, checkpoints, strict=True)
+            ]
+            for (plan, path), checkpoint, future in zip(found, checkpoints, futures, strict=True):
+                report = SourceReport(plan.source, str(path))
+                reports.append(report)
+                if future is None:
+                    report.skipped = True
+                elif any(r.error for r in reports):
+                    # Later sources reference earlier ones: loading them now would quarantine good rows.
+                    future.cancel()
+                    report.error = "not loaded: an earlier source failed"
+                else:
+                    spool_dir = Path(spool_root) / plan.source
+                    self._load_staged(plan, path, spool_dir, future, report, checkpoint, resume=resume)
+        return reports
 
-    def ingest_file(self, plan: SourcePlan, path: Path, *, resume: bool = False) -> SourceReport:
-        """Stage and load one source file; a file-level problem is reported, never half-loaded."""
-        report = SourceReport(plan.source, str(path))
-        started = time.perf_counter()
-        checkpoint = _Checkpoint(self._state_dir / "checkpoints.json", path)
-        if resume and checkpoint.complete:
-            report.skipped = True
-            return report
-        done_batches = checkpoint.batches_done if resume else 0
-        try:
-            with tempfile.TemporaryDirectory(prefix="bigfinder-ingest-") as spool_dir:
-                staged = self._stage(plan, path, Path(spool_dir), report)
-                self._load(plan, path, staged, report, checkpoint, done_batches)
-        except BigfinderError as exc:
-            report.error = exc.detail
-        report.seconds = time.perf_counter() - started
-        return report
+    def _job(self, plan: SourcePlan, path: Path, dataset: str, spool_dir: Path) -> StageJob:
+        return StageJob(
+            source=plan.format,
+            build=plan.build,
+            path=path,
+            dataset=dataset,
+            spool_dir=spool_dir,
+            quarantine_file=self._quarantine(plan, "invalid"),
+            batch_size=self._batch_size,
+            today=self._today,
+            verify_ledger=plan.source == "ledger" and path.suffix == ".jsonl",
+        )
 
     def _quarantine(self, plan: SourcePlan, kind: str) -> Path:
         return self.quarantine_dir / f"{plan.source}.{kind}.jsonl"
 
-    def _stage(self, plan: SourcePlan, path: Path, spool_dir: Path, report: SourceReport) -> _Staged:
-        validator = RowValidator(plan.format, today=self._today)
-        untrusted = self._ledger_breaks(plan, path, report)
-        invalid_path = self._quarantine(plan, "invalid")
-        invalid_path.unlink(missing_ok=True)
-        first_seen: dict[tuple[Any, ...], tuple[int, bytes]] = {}
-        conflicts: dict[tuple[Any, ...], list[int]] = {}
-        batch: list[Params] = []
-        batches = 0
-        with Quarantine(invalid_path) as quarantine:
-            for raw in read_rows(path, plan.format):
-                report.read += 1
-                checked = validator.validate(raw)
-                problem = checked.problem or untrusted.get(raw.line)
-                params: Params | None = None
-                if problem is None:
-                    try:
-                        params = plan.build(checked.values, raw.values, Provenance(path.name, raw.line))
-                    except InvalidIdentifier as exc:
-                        problem = str(exc)
-                if params is None:
-                    quarantine.add(plan.source, path, raw.line, problem or "refused", raw.values)
-                    continue
-                key = tuple(checked.values[k] for k in plan.format.key)
-                _note_duplicate(first_seen, conflicts, key, raw.line, checked.values)
-                batch.append(params)
-                if len(batch) >= self._batch_size:
-                    _spool(spool_dir, batches, batch)
-                    batches, batch = batches + 1, []
-                if self._progress and report.read % self._batch_size == 0:
-                    self._progress(f"{plan.source}: checking", report.read, None)
-            report.quarantined += quarantine.count
-        if batch:
-            _spool(spool_dir, batches, batch)
-            batches += 1
-        return _Staged(spool_dir, batches, conflicts)
-
-    def _ledger_breaks(self, plan: SourcePlan, path: Path, report: SourceReport) -> dict[int, str]:
-        """For the ledger: every chain break is reported; untrusted records are refused by line."""
-        if plan.source != "ledger" or path.suffix != ".jsonl":
-            return {}
-        breaks = verify_ledger_file(path)
-        report.chain_breaks = [f"line {b.line}: {b.reason.value}: {b.detail}" for b in breaks]
-        return {
-            b.line: f"ledger chain {b.reason.value}: {b.detail}" for b in breaks if b.reason in _UNTRUSTED
-        }
+    def _load_staged(
+        self,
+        plan: SourcePlan,
+        path: Path,
+        spool_dir: Path,
+        future: Future[StageResult],
+        report: SourceReport,
+        checkpoint: _Checkpoint,
+        *,
+        resume: bool,
+    ) -> None:
+        started = time.perf_counter()
+        staged = future.result()
+        report.read, report.quarantined, report.chain_breaks = (
+            staged.read,
+            staged.quarantined,
+            staged.chain_breaks,
+        )
+        if staged.error:
+            report.error = staged.error
+        else:
+            try:
+                done = checkpoint.batches_done if resume else 0
+                self._load(plan, path, spool_dir, staged, report, checkpoint, done)
+            except BigfinderError as exc:
+                report.error = exc.detail
+        report.seconds = time.perf_counter() - started
 
     def _load(
         self,
         plan: SourcePlan,
         path: Path,
-        staged: _Staged,
+        spool_dir: Path,
+        staged: StageResult,
         report: SourceReport,
         checkpoint: _Checkpoint,
         done_batches: int,
@@ -313,22 +312,22 @@ class Ingestor:
             _truncate(unresolved_path, checkpoint.unresolved_bytes)
         else:
             unresolved_path.unlink(missing_ok=True)
-        for index, rows in enumerate(_unspool(staged.spool, staged.batches)):
+        for index, rows in enumerate(unspool(spool_dir, staged.batches)):
             if index < done_batches:
                 report.loaded += len(rows)
                 continue
             with Quarantine(unresolved_path) as quarantine:
-                rows = self._refuse(plan, path, rows, conflicted_lines, staged.conflicts, quarantine)
-                if rows:
-                    result = self._writer.write(plan.statement, rows)
+                accepted = self._refuse(plan, path, rows, conflicted_lines, staged.conflicts, quarantine)
+                if accepted:
+                    result = self._writer.write(plan.statement, accepted)
                     report.nodes_created += result.nodes_created
                     report.relationships_created += result.relationships_created
                     report.properties_set += result.properties_set
-                report.loaded += len(rows)
+                report.loaded += len(accepted)
                 report.quarantined += quarantine.count
             checkpoint.save(index + 1, _size(unresolved_path), complete=index + 1 == staged.batches)
             if self._progress:
-                self._progress(f"{plan.source}: loading", report.loaded, report.read)
+                self._progress(plan.source, report.loaded + report.quarantined, report.read)
             if self.stop_after_batches is not None and index + 1 >= self.stop_after_batches:
                 raise _Interrupted(f"stopped after {index + 1} batches")
         if staged.batches == 0:
@@ -401,40 +400,26 @@ class _Checkpoint:
         temporary.replace(self._state_file)
 
 
+def _layout(directory: Path) -> tuple[SourcePlan, ...]:
+    """The layout of ``directory``: AMLSim's when its files are there, else a bigfinder world."""
+    for plans in LAYOUTS.values():
+        if _find_source_file(directory, plans[0].format) is not None:
+            return plans
+    return LAYOUTS["world"]
+
+
+@contextmanager
+def _stager() -> Iterator[ProcessPoolExecutor]:
+    """One worker process for staging; spawned, so it shares no driver socket with this process."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        yield pool
+
+
 def _find_source_file(directory: Path, source: SourceFormat) -> Path | None:
     for name in source.accepted_file_names():
         if (directory / name).is_file():
             return directory / name
     return None
-
-
-def _note_duplicate(
-    first_seen: dict[tuple[Any, ...], tuple[int, bytes]],
-    conflicts: dict[tuple[Any, ...], list[int]],
-    key: tuple[Any, ...],
-    line: int,
-    values: Params,
-) -> None:
-    """Remember each key's first line and a digest of its values; a different digest is a conflict."""
-    digest = hashlib.blake2b(repr(sorted(values.items())).encode(), digest_size=8).digest()
-    seen = first_seen.get(key)
-    if seen is None:
-        first_seen[key] = (line, digest)
-    elif seen[1] != digest:
-        conflicts.setdefault(key, [seen[0]]).append(line)
-
-
-def _spool(spool_dir: Path, index: int, rows: list[Params]) -> None:
-    with (spool_dir / f"{index:08d}.pickle").open("wb") as handle:
-        pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _unspool(spool_dir: Path, batches: int) -> Iterator[list[Params]]:
-    for index in range(batches):
-        with (spool_dir / f"{index:08d}.pickle").open("rb") as handle:
-            # Our own spool, written moments ago in a private temporary directory.
-            rows: list[Params] = pickle.load(handle)  # noqa: S301
-        yield rows
 
 
 def _size(path: Path) -> int:

@@ -16,15 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from ingest.normalise import account_key, address_key, name_key, passport_key
+from ingest.normalise import InvalidIdentifier, account_key, address_key, name_key, passport_key
 
 __all__ = [
     "BUILDERS",
     "Provenance",
     "RowBuilder",
-    "account_row",
+    "amlsim_account_row",
+    "amlsim_alert_row",
+    "amlsim_node_row",
+    "amlsim_transaction_row",
+    "amlsim_tx_row",
+    "bacuda_declaration_row",
     "company_row",
     "declaration_row",
     "document_row",
@@ -41,10 +47,11 @@ Params = dict[str, Any]
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a fact came from: the source file and its line."""
+    """Where a fact came from: the source file, its line, and the data set (the folder's name)."""
 
     file: str
     line: int
+    dataset: str = ""
 
     def props(self) -> Params:
         """The provenance properties every loaded node or event carries."""
@@ -256,13 +263,132 @@ def document_row(typed: Params, _written: Params, source: Provenance) -> Params:
     }
 
 
-def account_row(typed: Params, _written: Params, source: Provenance) -> Params:
-    """An account known from an account register (AMLSim accounts and nodes)."""
-    return {"line": source.line, "account_id": typed["account_id"], "props": typed["props"] | source.props()}
+def bacuda_declaration_row(typed: Params, _written: Params, source: Provenance) -> Params:
+    """A WCO BACUDA declaration; its bare party ids become companies of their own namespace."""
+    declared_on = _bacuda_date(typed["sgd.date"])
+    props = {
+        "declared_on": declared_on,
+        "hs_code": typed["tariff.code"][:6],
+        "tariff_code": typed["tariff.code"],
+        "origin_country": typed["country"],
+        "office": typed["office.id"],
+        "quantity": typed["quantity"],
+        "gross_weight_kg": typed["gross.weight"],
+        "fob_value": typed["fob.value"],
+        "cif_value": typed["cif.value"],
+        "total_taxes": typed["total.taxes"],
+        "inspected": True,
+        "inspection_outcome": "illicit" if typed["illicit"] else "clear",
+        "revenue": typed["revenue"],
+    } | source.props()
+    return {
+        "line": source.line,
+        "declaration_id": f"bacuda:{typed['sgd.id']}",
+        "importer_id": f"bacuda:{typed['importer.id']}",
+        "broker_id": f"bacuda:{typed['declarant.id']}",
+        "props": props,
+    }
+
+
+def _bacuda_date(text: str) -> date:
+    """BACUDA writes ``YY-MM-DD``; ISO dates are accepted as well."""
+    try:
+        if len(text) == 8:
+            return datetime.strptime(text, "%y-%m-%d").date()
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidIdentifier(f"sgd.date: {text!r} is not a YY-MM-DD date") from None
+
+
+def _amlsim_account(source: Provenance, number: Any) -> str:
+    # AMLSim numbers accounts from 0 in every data set: the folder name keeps two sets apart.
+    return f"amlsim:{source.dataset}:{number}"
+
+
+def amlsim_node_row(typed: Params, _written: Params, source: Provenance) -> Params:
+    """An AMLSim account (``nodes.csv``); the fraud label is stored as truth, never as a feature."""
+    props = {
+        "init_balance": typed["init_balance"],
+        "dataset": source.dataset,
+        "truth_is_fraud": bool(typed["isFraud"]),
+        "truth_fraud_step": typed["fraudStep"],
+    }
+    return {
+        "line": source.line,
+        "account_id": _amlsim_account(source, typed["nodeid"]),
+        "props": props | source.props(),
+    }
+
+
+def amlsim_account_row(typed: Params, _written: Params, source: Provenance) -> Params:
+    """An AMLSim account from its full output (``accounts.csv``)."""
+    props = {
+        "customer_id": typed["PRIMARY_CUSTOMER_ID"],
+        "init_balance": typed["init_balance"],
+        "country": typed["country"],
+        "business": typed["business"],
+        "dataset": source.dataset,
+        "truth_suspicious": typed["suspicious"].lower() == "true",
+        "truth_is_fraud": typed["isFraud"].lower() == "true",
+    }
+    return {
+        "line": source.line,
+        "account_id": _amlsim_account(source, typed["ACCOUNT_ID"]),
+        "props": props | source.props(),
+    }
+
+
+def _amlsim_transfer(
+    source: Provenance, transfer_id: str, sender: Any, receiver: Any, props: Params
+) -> Params:
+    return {
+        "line": source.line,
+        "transfer_id": f"amlsim:{source.dataset}:{transfer_id}",
+        "sender_account": _amlsim_account(source, sender),
+        "receiver_account": _amlsim_account(source, receiver),
+        "sender_owner_id": None,
+        "receiver_owner_id": None,
+        "sender_owners": [],
+        "receiver_owners": [],
+        "props": props | {"dataset": source.dataset} | source.props(),
+    }
+
+
+def amlsim_transaction_row(typed: Params, _written: Params, source: Provenance) -> Params:
+    """An AMLSim transfer (``transactions.csv``, no id column: the line is its id)."""
+    props = {"amount": typed["value"], "time_step": typed["time"]}
+    return _amlsim_transfer(source, f"line{source.line}", typed["sourceNodeId"], typed["targetNodeId"], props)
+
+
+def amlsim_tx_row(typed: Params, _written: Params, source: Provenance) -> Params:
+    """An AMLSim transfer from its full output (``tx.csv``)."""
+    props = {
+        "amount": typed["TXN_AMOUNT_ORIG"],
+        "channel": typed["TXN_SOURCE_TYPE_CODE"],
+        "time_step": typed["start"],
+        "tx_count": typed["tx_count"],
+    }
+    return _amlsim_transfer(
+        source, str(typed["TXN_ID"]), typed["ACCOUNT_ID"], typed["COUNTER_PARTY_ACCOUNT_NUM"], props
+    )
+
+
+def amlsim_alert_row(typed: Params, _written: Params, source: Provenance) -> Params:
+    """An AMLSim alert: a truth label on its account (pattern name and date)."""
+    return {
+        "line": source.line,
+        "account_id": _amlsim_account(source, typed["ACCOUNT_ID"]),
+        "props": {
+            "truth_alert_id": typed["ALERT_KEY"],
+            "truth_alert_pattern": typed["CHECK_NAME"],
+            "truth_alert_date": typed["EVENT_DATE"],
+        },
+    }
 
 
 #: The builder of each source format, by format name.
 BUILDERS: dict[str, RowBuilder] = {
+    "declarations_bacuda": bacuda_declaration_row,
     "travelers": person_row,
     "persons": person_row,
     "companies": company_row,
@@ -273,4 +399,9 @@ BUILDERS: dict[str, RowBuilder] = {
     "xray_hits": xray_hit_row,
     "watchlist": watchlist_row,
     "documents": document_row,
+    "nodes": amlsim_node_row,
+    "transactions": amlsim_transaction_row,
+    "accounts": amlsim_account_row,
+    "tx": amlsim_tx_row,
+    "alerts": amlsim_alert_row,
 }

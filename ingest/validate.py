@@ -77,10 +77,15 @@ def _number(value: Any) -> float:
 
 
 def _integer(value: Any) -> int:
-    number = _number(value)
-    if not number.is_integer():
+    # Whole numbers may be negative: sources use -1 as "none" (AMLSim's fraudStep); amounts may not.
+    if isinstance(value, bool):
         raise ValueProblem(f"{value!r} is not a whole number")
-    return int(number)
+    if isinstance(value, int):
+        return value
+    try:
+        return int(_text(value))
+    except ValueError:
+        raise ValueProblem(f"{value!r} is not a whole number") from None
 
 
 def _boolean(value: Any) -> bool:
@@ -204,4 +209,7 @@ def _pattern(pattern: re.Pattern[str], value: Any, what: str, *, upper: bool = F
 def _box(value: Any) -> list[int]:
     if not isinstance(value, list | tuple) or len(value) != 4:
         raise ValueProblem(f"{value!r} is not a box [x, y, width, height]")
-    return [_integer(v) for v in value]
+    box = [_integer(v) for v in value]
+    if min(box) < 0:
+        raise ValueProblem(f"{value!r} has a negative coordinate")
+    return box

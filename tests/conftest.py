@@ -75,4 +75,5 @@ def graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
 
 def _delete_everything(driver: Driver, settings: Settings) -> None:
     with driver.session(database=settings.neo4j_database) as session:
-        session.run(cypher.load("admin", "delete_all_batched")).consume()
+        session.run(cypher.load("admin", "delete_relationships_batched")).consume()
+        session.run(cypher.load("admin", "delete_nodes_batched")).consume()

@@ -24,7 +24,7 @@ def test_unknown_names_are_reported() -> None:
 
 
 def test_every_admin_statement_is_listed() -> None:
-    assert {"server_components", "constraints", "indexes", "await_indexes", "delete_all_batched"} <= set(
+    assert {"server_components", "constraints", "indexes", "await_indexes", "delete_nodes_batched"} <= set(
         cypher.names("admin")
     )
 

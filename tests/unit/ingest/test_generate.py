@@ -92,12 +92,10 @@ def test_same_seed_writes_identical_bytes_and_another_seed_does_not(folder: Path
     assert "companies.csv" in differing and "transfers.csv" in differing
 
 
-def test_scale_ten_thousand_is_quick_and_about_ten_thousand_entities(
+def test_scale_ten_thousand_is_about_ten_thousand_entities(
     world: tuple[Path, WorldSummary, float],
 ) -> None:
-    _, summary, seconds = world
-    # Generous: it takes about a second; the bound catches an accidental quadratic step.
-    assert seconds < 20
+    _, summary, _ = world
     entities = summary.rows["travelers.csv"] + summary.rows["persons.csv"] + summary.rows["companies.csv"]
     assert 0.9 * SCALE <= entities <= 1.1 * SCALE
 
