@@ -2,4 +2,6 @@
 
 from bigfinder.cli import main
 
-main()
+# Guarded: ingest stages sources in spawned worker processes, which import this module again.
+if __name__ == "__main__":
+    main()

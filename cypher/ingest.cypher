@@ -213,38 +213,38 @@ MATCH (a:Account {account_id: row.account_id})
 SET a += row.props
 
 // name: missing_account
-UNWIND $rows AS row
-WITH row, row[$field] AS ref
-WHERE ref IS NOT NULL AND NOT EXISTS { MATCH (:Account {account_id: ref}) }
-RETURN row.line AS line, ref
+UNWIND $refs AS row
+WITH row.line AS line, row.ref AS ref
+WHERE NOT EXISTS { MATCH (:Account {account_id: ref}) }
+RETURN line, ref
 
 // name: missing_person
-// Rows whose $field names a person that is not in the graph (the reference check before a write).
-UNWIND $rows AS row
-WITH row, row[$field] AS ref
-WHERE ref IS NOT NULL AND NOT EXISTS { MATCH (:Person {person_id: ref}) }
-RETURN row.line AS line, ref
+// Reference checks before a write: $refs holds {line, ref} of the rows that name an entity; the lines
+// whose reference the graph does not hold come back.
+UNWIND $refs AS row
+WITH row.line AS line, row.ref AS ref
+WHERE NOT EXISTS { MATCH (:Person {person_id: ref}) }
+RETURN line, ref
 
 // name: missing_company
-UNWIND $rows AS row
-WITH row, row[$field] AS ref
-WHERE ref IS NOT NULL AND NOT EXISTS { MATCH (:Company {company_id: ref}) }
-RETURN row.line AS line, ref
+UNWIND $refs AS row
+WITH row.line AS line, row.ref AS ref
+WHERE NOT EXISTS { MATCH (:Company {company_id: ref}) }
+RETURN line, ref
 
 // name: missing_party
-UNWIND $rows AS row
-WITH row, row[$field] AS ref
-WHERE ref IS NOT NULL
-  AND NOT EXISTS { MATCH (:Person {person_id: ref}) }
+UNWIND $refs AS row
+WITH row.line AS line, row.ref AS ref
+WHERE NOT EXISTS { MATCH (:Person {person_id: ref}) }
   AND NOT EXISTS { MATCH (:Company {company_id: ref}) }
-RETURN row.line AS line, ref
+RETURN line, ref
 
 // name: missing_watchlisted
-UNWIND $rows AS row
-WITH row
-WHERE (row.entity_kind = 'person' AND NOT EXISTS { MATCH (:Person {person_id: row.entity_id}) })
-   OR (row.entity_kind = 'company' AND NOT EXISTS { MATCH (:Company {company_id: row.entity_id}) })
-RETURN row.line AS line, row.entity_id AS ref
+UNWIND $refs AS row
+WITH row.line AS line, row.ref AS ref
+WHERE (ref.kind = 'person' AND NOT EXISTS { MATCH (:Person {person_id: ref.id}) })
+   OR (ref.kind = 'company' AND NOT EXISTS { MATCH (:Company {company_id: ref.id}) })
+RETURN line, ref.id AS ref
 
 // name: count_nodes_by_label
 MATCH (n)

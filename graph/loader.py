@@ -71,13 +71,12 @@ class GraphWriter:
             counters.labels_added,
         )
 
-    def missing_references(self, check: str, field: str, rows: list[dict[str, Any]]) -> dict[int, str]:
-        """Lines of ``rows`` whose ``field`` names an entity the graph lacks, with that reference."""
+    def missing_references(self, check: str, refs: list[dict[str, Any]]) -> dict[int, str]:
+        """Of ``refs`` (``{line, ref}`` maps): the lines whose reference is not in the graph, and that ref."""
         with translate_driver_errors(self._settings):
             records = self._driver.execute_query(
                 cypher.load("ingest", check),
-                rows=rows,
-                field=field,
+                refs=refs,
                 database_=self._settings.neo4j_database,
                 routing_=RoutingControl.READ,
             ).records

@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -126,7 +127,7 @@ LAYOUTS: dict[str, tuple[SourcePlan, ...]] = {
         ),
         _plan("xray_hits", "merge_xray_hit"),
         _plan(
-            "watchlist", "merge_watchlist_entry", ReferenceCheck("entity_id", "missing_watchlisted", "entity")
+            "watchlist", "merge_watchlist_entry", ReferenceCheck("listed", "missing_watchlisted", "entity")
         ),
         _plan("documents", "merge_document"),
     ),
@@ -280,7 +281,12 @@ class Ingestor:
         resume: bool,
     ) -> None:
         started = time.perf_counter()
-        staged = future.result()
+        try:
+            staged = future.result()
+        except BrokenProcessPool as exc:
+            raise BigfinderError(
+                f"the staging worker for {plan.source} died (out of memory?): {exc}"
+            ) from exc
         report.read, report.quarantined, report.chain_breaks = (
             staged.read,
             staged.quarantined,
@@ -352,7 +358,13 @@ class Ingestor:
                     f"duplicate key {'/'.join(map(str, key))} with conflicting values (lines {lines})"
                 )
         for ref in plan.references:
-            for line, value in self._writer.missing_references(ref.check, ref.field, rows).items():
+            # Only the line and the reference travel to the server, and only where the row names one.
+            refs = [
+                {"line": row["line"], "ref": row[ref.field]} for row in rows if row.get(ref.field) is not None
+            ]
+            if not refs:
+                continue
+            for line, value in self._writer.missing_references(ref.check, refs).items():
                 refused.setdefault(line, f"{ref.field}: {value} is not a known {ref.what}")
         for row in rows:
             if row["line"] in refused:

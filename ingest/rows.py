@@ -250,6 +250,7 @@ def watchlist_row(typed: Params, _written: Params, source: Provenance) -> Params
         "entry_id": typed["entry_id"],
         "entity_id": typed["entity_id"],
         "entity_kind": typed["entity_kind"],
+        "listed": {"kind": typed["entity_kind"], "id": typed["entity_id"]},
         "props": _present(typed, "entity_id", "entity_kind", "kind", "source", "listed_on") | source.props(),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import shutil
@@ -9,6 +10,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from neo4j import Driver
 
@@ -84,6 +87,8 @@ def test_a_generated_world_loads_completely(
     people = by_source["persons"].read + by_source["travelers"].read
     assert _count(store, settings, "MATCH (p:Person) RETURN count(p)") == people
     assert _count(store, settings, "MATCH ()-[t:TRANSFER]->() RETURN count(t)") == by_source["transfers"].read
+    declarations = by_source["declarations"].read + by_source["declarations_bacuda"].read
+    assert _count(store, settings, "MATCH (d:Declaration) RETURN count(d)") == declarations
     # A delinquent's front company shares an identifier node with it: the hidden link is in the graph.
     shared = _count(
         store,
@@ -126,6 +131,35 @@ def test_an_interrupted_ingest_resumed_equals_an_uninterrupted_one(
     )
     assert not resumed.failed
     assert _graph_digest(store, settings) == uninterrupted
+
+
+def test_json_lines_and_parquet_load_like_csv(
+    store: Driver, settings: Settings, world: Path, tmp_path: Path
+) -> None:
+    folder = _world_with(tmp_path, world, "persons.csv", "travelers.csv")
+    with (world / "companies.csv").open(encoding="utf-8", newline="") as handle:
+        companies = list(csv.DictReader(handle))
+    half = len(companies) // 2
+    (folder / "companies.jsonl").write_text(
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in companies[:half]), encoding="utf-8"
+    )
+    report = _ingestor(store, settings, tmp_path / "jsonl").ingest_directory(folder)
+    assert [s.loaded for s in report.sources if s.source == "companies"] == [half]
+
+    (folder / "companies.jsonl").unlink()
+    pq.write_table(pa.Table.from_pylist(companies), folder / "companies.parquet")
+    report = _ingestor(store, settings, tmp_path / "parquet").ingest_directory(folder)
+    assert [s.loaded for s in report.sources if s.source == "companies"] == [len(companies)]
+    assert _count(store, settings, "MATCH (c:Company) RETURN count(c)") == len(companies)
+
+
+def test_the_command_prints_the_report(settings: Settings, store: Driver, world: Path) -> None:
+    from tests.integration.test_cli import run_cli
+
+    done = run_cli(settings, "ingest", str(world), "--source", "persons", "--source", "travelers")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ingest report" in done.stdout and "persons" in done.stdout and "travelers" in done.stdout
+    assert "companies" not in done.stdout
 
 
 # -- bad input: one clear message, nothing partial in the graph, nothing lost ------------------------------
