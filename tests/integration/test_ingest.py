@@ -6,7 +6,7 @@ import csv
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -173,47 +173,47 @@ def _world_with(tmp_path: Path, world: Path, *names: str) -> Path:
     return out
 
 
-def test_a_wrong_delimiter_loads_nothing(
-    store: Driver, settings: Settings, world: Path, tmp_path: Path
+def _semicolons(text: str) -> bytes:
+    return text.replace(",", ";").encode("utf-8")
+
+
+def _drop_last_column(text: str) -> bytes:
+    return "".join(",".join(line.split(",")[:-1]) + "\n" for line in text.splitlines()).encode("utf-8")
+
+
+def _utf16(text: str) -> bytes:
+    return text.encode("utf-16")
+
+
+def _nothing(_text: str) -> bytes:
+    return b""
+
+
+@pytest.mark.parametrize(
+    ("file", "spoil", "message", "label"),
+    [
+        ("watchlist.csv", _semicolons, "separated by ';'", "WatchlistEntry"),
+        ("watchlist.csv", _drop_last_column, "missing required column(s) listed_on", "WatchlistEntry"),
+        ("persons.csv", _utf16, "not UTF-8", "Person"),
+        ("documents.jsonl", _nothing, "the file is empty", "Document"),
+    ],
+)
+def test_an_unreadable_file_is_one_message_and_loads_nothing(
+    store: Driver,
+    settings: Settings,
+    world: Path,
+    tmp_path: Path,
+    file: str,
+    spoil: Callable[[str], bytes],
+    message: str,
+    label: str,
 ) -> None:
     folder = _world_with(tmp_path, world)
-    text = (world / "watchlist.csv").read_text(encoding="utf-8").replace(",", ";")
-    (folder / "watchlist.csv").write_text(text, encoding="utf-8")
+    (folder / file).write_bytes(spoil((world / file).read_text(encoding="utf-8")))
     report = _ingestor(store, settings, tmp_path / "state").ingest_directory(folder)
-    assert report.failed[0].error is not None and "separated by ';'" in report.failed[0].error
-    assert _count(store, settings, "MATCH (w:WatchlistEntry) RETURN count(w)") == 0
-
-
-def test_a_missing_required_column_loads_nothing(
-    store: Driver, settings: Settings, world: Path, tmp_path: Path
-) -> None:
-    folder = _world_with(tmp_path, world)
-    lines = (world / "watchlist.csv").read_text(encoding="utf-8").splitlines()
-    (folder / "watchlist.csv").write_text(
-        "\n".join(",".join(line.split(",")[:-1]) for line in lines) + "\n", encoding="utf-8"
-    )
-    report = _ingestor(store, settings, tmp_path / "state").ingest_directory(folder)
-    assert "missing required column(s) listed_on" in str(report.failed[0].error)
-    assert _count(store, settings, "MATCH (w:WatchlistEntry) RETURN count(w)") == 0
-
-
-def test_a_file_in_the_wrong_encoding_loads_nothing(
-    store: Driver, settings: Settings, world: Path, tmp_path: Path
-) -> None:
-    folder = _world_with(tmp_path, world)
-    (folder / "persons.csv").write_bytes((world / "persons.csv").read_text(encoding="utf-8").encode("utf-16"))
-    report = _ingestor(store, settings, tmp_path / "state").ingest_directory(folder)
-    assert "not UTF-8" in str(report.failed[0].error)
-    assert _count(store, settings, "MATCH (p:Person) RETURN count(p)") == 0
-
-
-def test_an_empty_file_is_one_clear_message(
-    store: Driver, settings: Settings, world: Path, tmp_path: Path
-) -> None:
-    folder = _world_with(tmp_path, world)
-    (folder / "documents.jsonl").write_text("", encoding="utf-8")
-    report = _ingestor(store, settings, tmp_path / "state").ingest_directory(folder)
-    assert report.failed[0].error is not None and "empty" in report.failed[0].error
+    assert len(report.failed) == 1
+    assert message in str(report.failed[0].error)
+    assert _count(store, settings, f"MATCH (n:{label}) RETURN count(n)") == 0
 
 
 def test_bad_values_are_quarantined_with_line_and_reason(
