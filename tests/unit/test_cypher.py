@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 import cypher
@@ -55,3 +57,18 @@ def test_constraints_come_before_indexes_and_all_are_idempotent() -> None:
     assert kinds == sorted(kinds, key=lambda k: k != "constraint")
     assert all("IF NOT EXISTS" in s.cypher for s in schema_statements())
     assert not any("__" in s.cypher for s in schema_statements()), "every placeholder is filled"
+
+
+def test_ingest_statements_use_only_whitelisted_labels_and_types() -> None:
+    for name in cypher.names("ingest"):
+        text = cypher.load("ingest", name)
+        for label in re.findall(r"\(\w*:(\w+)", text) + re.findall(r"SET \w+:(\w+)", text):
+            assert label in SCHEMA.labels or label in SCHEMA.node("Company").secondary_labels, (name, label)
+        for rel_type in re.findall(r"\[\w*:(\w+)", text):
+            SCHEMA.relationship(rel_type)
+
+
+def test_reference_checks_take_only_lines_and_references() -> None:
+    for name in ("missing_person", "missing_company", "missing_party", "missing_account"):
+        text = cypher.load("ingest", name)
+        assert text.startswith("UNWIND $refs AS row") and text.endswith("RETURN line, ref")
