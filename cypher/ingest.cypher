@@ -108,29 +108,29 @@ CALL (d, row) {
   MERGE (parcel)-[:DECLARED_IN]->(d)
 }
 
+// name: merge_accounts
+// The distinct accounts of a batch of transfers, so that merge_transfer can MATCH them: MERGE of both
+// ends in the same statement makes the planner materialise the batch between the steps.
+UNWIND $rows AS row
+MERGE (:Account {account_id: row.account_id})
+
 // name: merge_transfer
 UNWIND $rows AS row
-MERGE (sender:Account {account_id: row.sender_account})
-MERGE (receiver:Account {account_id: row.receiver_account})
+MATCH (sender:Account {account_id: row.sender_account})
+MATCH (receiver:Account {account_id: row.receiver_account})
 MERGE (sender)-[t:TRANSFER {transfer_id: row.transfer_id}]->(receiver)
 SET t += row.props
-WITH sender, receiver, row
-CALL (sender, row) {
-  UNWIND row.sender_owners AS owner_id
-  OPTIONAL MATCH (person:Person {person_id: owner_id})
-  OPTIONAL MATCH (company:Company {company_id: owner_id})
-  WITH coalesce(person, company) AS owner
-  WHERE owner IS NOT NULL
-  MERGE (owner)-[:OWNS_ACCOUNT]->(sender)
-}
-CALL (receiver, row) {
-  UNWIND row.receiver_owners AS owner_id
-  OPTIONAL MATCH (person:Person {person_id: owner_id})
-  OPTIONAL MATCH (company:Company {company_id: owner_id})
-  WITH coalesce(person, company) AS owner
-  WHERE owner IS NOT NULL
-  MERGE (owner)-[:OWNS_ACCOUNT]->(receiver)
-}
+
+// name: merge_account_owners
+// Runs after merge_transfer on the batch's distinct {account, owner} pairs: an account's owner is
+// linked once per batch, not once per transfer.
+UNWIND $rows AS pair
+MATCH (account:Account {account_id: pair.account})
+OPTIONAL MATCH (person:Person {person_id: pair.owner})
+OPTIONAL MATCH (company:Company {company_id: pair.owner})
+WITH account, coalesce(person, company) AS owner
+WHERE owner IS NOT NULL
+MERGE (owner)-[:OWNS_ACCOUNT]->(account)
 
 // name: merge_purchase_record
 UNWIND $rows AS row

@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from bigfinder.errors import BigfinderError
-from graph.loader import GraphWriter
+from graph.loader import GraphWriter, WriteResult
 from ingest.formats import AMLSIM_FORMATS, SourceFormat, format_by_name
 from ingest.quarantine import Quarantine
-from ingest.rows import BUILDERS, Params, RowBuilder
+from ingest.rows import BUILDERS, Params, RowBuilder, account_owners, transfer_accounts
 from ingest.stage import StageJob, StageResult, stage, unspool
 
-__all__ = ["LAYOUTS", "IngestReport", "Ingestor", "ReferenceCheck", "SourcePlan", "SourceReport"]
+__all__ = ["LAYOUTS", "IngestReport", "Ingestor", "ReferenceCheck", "SourcePlan", "SourceReport", "WriteStep"]
 
 ProgressHook = Callable[[str, int, int | None], None]
 
@@ -55,11 +55,19 @@ class ReferenceCheck:
 
 
 @dataclass(frozen=True)
+class WriteStep:
+    """One statement of a batch write; ``derive`` turns the batch into its rows (default: the batch)."""
+
+    statement: str
+    derive: Callable[[list[Params]], list[Params]] | None = None
+
+
+@dataclass(frozen=True)
 class SourcePlan:
-    """How one source is loaded: its format, write statement and reference checks."""
+    """How one source is loaded: its format, write steps (run in order) and reference checks."""
 
     format: SourceFormat
-    statement: str
+    steps: tuple[WriteStep, ...]
     references: tuple[ReferenceCheck, ...] = ()
 
     @property
@@ -74,10 +82,16 @@ class SourcePlan:
 
 
 def _plan(source: str, statement: str, *references: ReferenceCheck) -> SourcePlan:
-    return SourcePlan(format_by_name(source), statement, references)
+    return SourcePlan(format_by_name(source), (WriteStep(statement),), references)
 
 
 _AMLSIM = {f.name: f for f in AMLSIM_FORMATS}
+#: Transfers: the batch's accounts first, so the transfer statement only MATCHes them, then the owners.
+_TRANSFER_STEPS = (
+    WriteStep("merge_accounts", transfer_accounts),
+    WriteStep("merge_transfer"),
+    WriteStep("merge_account_owners", account_owners),
+)
 _PERSON = "missing_person"
 _COMPANY = "missing_company"
 _PARTY = "missing_party"
@@ -87,16 +101,16 @@ _PARTY = "missing_party"
 LAYOUTS: dict[str, tuple[SourcePlan, ...]] = {
     # IBM AMLSim, as in ../shared/data/amlsim/20K_*: accounts and transfers with fraud labels.
     "amlsim": (
-        SourcePlan(_AMLSIM["nodes"], "merge_account"),
-        SourcePlan(_AMLSIM["transactions"], "merge_transfer"),
+        SourcePlan(_AMLSIM["nodes"], (WriteStep("merge_account"),)),
+        SourcePlan(_AMLSIM["transactions"], _TRANSFER_STEPS),
     ),
     # IBM AMLSim's full output, as in ../shared/data/amlsim/sample_outputs.
     "amlsim_output": (
-        SourcePlan(_AMLSIM["accounts"], "merge_account"),
-        SourcePlan(_AMLSIM["tx"], "merge_transfer"),
+        SourcePlan(_AMLSIM["accounts"], (WriteStep("merge_account"),)),
+        SourcePlan(_AMLSIM["tx"], _TRANSFER_STEPS),
         SourcePlan(
             _AMLSIM["alerts"],
-            "merge_account_labels",
+            (WriteStep("merge_account_labels"),),
             (ReferenceCheck("account_id", "missing_account", "account"),),
         ),
     ),
@@ -113,11 +127,13 @@ LAYOUTS: dict[str, tuple[SourcePlan, ...]] = {
             ReferenceCheck("broker_id", _COMPANY, "company"),
         ),
         _plan("declarations_bacuda", "merge_bacuda_declaration"),
-        _plan(
-            "transfers",
-            "merge_transfer",
-            ReferenceCheck("sender_owner_id", _PARTY, "person or company"),
-            ReferenceCheck("receiver_owner_id", _PARTY, "person or company"),
+        SourcePlan(
+            format_by_name("transfers"),
+            _TRANSFER_STEPS,
+            (
+                ReferenceCheck("sender_owner_id", _PARTY, "person or company"),
+                ReferenceCheck("receiver_owner_id", _PARTY, "person or company"),
+            ),
         ),
         _plan(
             "ledger",
@@ -325,7 +341,11 @@ class Ingestor:
             with Quarantine(unresolved_path) as quarantine:
                 accepted = self._refuse(plan, path, rows, conflicted_lines, staged.conflicts, quarantine)
                 if accepted:
-                    result = self._writer.write(plan.statement, accepted)
+                    result = WriteResult()
+                    for step in plan.steps:
+                        result += self._writer.write(
+                            step.statement, step.derive(accepted) if step.derive else accepted
+                        )
                     report.nodes_created += result.nodes_created
                     report.relationships_created += result.relationships_created
                     report.properties_set += result.properties_set

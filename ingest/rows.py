@@ -25,6 +25,7 @@ __all__ = [
     "BUILDERS",
     "Provenance",
     "RowBuilder",
+    "account_owners",
     "amlsim_account_row",
     "amlsim_alert_row",
     "amlsim_node_row",
@@ -36,6 +37,7 @@ __all__ = [
     "document_row",
     "person_row",
     "purchase_record_row",
+    "transfer_accounts",
     "transfer_row",
     "trip_row",
     "watchlist_row",
@@ -175,8 +177,6 @@ def transfer_row(typed: Params, _written: Params, source: Provenance) -> Params:
         "receiver_account": account_key(typed["receiver_account"]),
         "sender_owner_id": typed.get("sender_owner_id"),
         "receiver_owner_id": typed.get("receiver_owner_id"),
-        "sender_owners": _single(typed.get("sender_owner_id")),
-        "receiver_owners": _single(typed.get("receiver_owner_id")),
         "props": _present(typed, "amount", "currency", "sent_at", "purpose") | source.props(),
     }
 
@@ -349,8 +349,6 @@ def _amlsim_transfer(
         "receiver_account": _amlsim_account(source, receiver),
         "sender_owner_id": None,
         "receiver_owner_id": None,
-        "sender_owners": [],
-        "receiver_owners": [],
         "props": props | {"dataset": source.dataset} | source.props(),
     }
 
@@ -385,6 +383,32 @@ def amlsim_alert_row(typed: Params, _written: Params, source: Provenance) -> Par
             "truth_alert_date": typed["EVENT_DATE"],
         },
     }
+
+
+def transfer_accounts(rows: list[Params]) -> list[Params]:
+    """The distinct accounts a batch of transfers touches, each once.
+
+    >>> transfer_accounts([{"sender_account": "A", "receiver_account": "B"}] * 2)
+    [{'account_id': 'A'}, {'account_id': 'B'}]
+    """
+    accounts = {row[f"{side}_account"] for row in rows for side in ("sender", "receiver")}
+    return [{"account_id": account} for account in sorted(accounts)]
+
+
+def account_owners(rows: list[Params]) -> list[Params]:
+    """The distinct ``{account, owner}`` pairs a batch of transfers names, for one link each.
+
+    >>> account_owners([{"sender_account": "A", "sender_owner_id": "P1", "receiver_account": "B",
+    ...                  "receiver_owner_id": None}] * 2)
+    [{'account': 'A', 'owner': 'P1'}]
+    """
+    pairs = {
+        (row[f"{side}_account"], row[f"{side}_owner_id"])
+        for row in rows
+        for side in ("sender", "receiver")
+        if row[f"{side}_owner_id"] is not None
+    }
+    return [{"account": account, "owner": owner} for account, owner in sorted(pairs)]
 
 
 #: The builder of each source format, by format name.
