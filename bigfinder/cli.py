@@ -105,6 +105,7 @@ def neo4j_start() -> None:
             server.build()
     with console.status(f"Starting Neo4j on 127.0.0.1:{settings.neo4j_bolt_port}..."):
         result = server.start()
+        # Bolt answering is not enough: prove the password works before saying "started".
         with connected(settings):
             pass
     if result.already_running:
@@ -181,6 +182,8 @@ def generate(
     ] = 0.0,
 ) -> None:
     """Write a synthetic customs world with planted schemes and its ground truth."""
+    # Imported on use: the generator and the pipeline load numpy and pyarrow, which the quick
+    # commands (--help, neo4j status) should not pay for.
     from ingest.generate import generate_world
 
     with _progress() as progress:
