@@ -50,9 +50,6 @@ FOR ()-[r:__TYPE__]-() ON (r.__KEY__)
 CREATE FULLTEXT INDEX __NAME__ IF NOT EXISTS
 FOR (n:__LABEL__) ON EACH [__PROPERTIES__]
 
-// name: count_all
-MATCH (n) RETURN count(n) AS nodes
-
 // name: delete_relationships_batched
 // Relationships first, in small transactions: a hub node (a logistics address) can hold more
 // relationships than one transaction's memory allows to DETACH DELETE at once.

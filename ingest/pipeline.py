@@ -328,7 +328,7 @@ class Ingestor:
         checkpoint: _Checkpoint,
         done_batches: int,
     ) -> None:
-        conflicted_lines = {line: key for key, lines in staged.conflicts.items() for line in lines}
+        conflicted_lines = _conflict_reasons(staged.conflicts)
         unresolved_path = self._quarantine(plan, "unresolved")
         if done_batches:
             _truncate(unresolved_path, checkpoint.unresolved_bytes)
@@ -339,7 +339,7 @@ class Ingestor:
                 report.loaded += len(rows)
                 continue
             with Quarantine(unresolved_path) as quarantine:
-                accepted = self._refuse(plan, path, rows, conflicted_lines, staged.conflicts, quarantine)
+                accepted = self._refuse(plan, path, rows, conflicted_lines, quarantine)
                 if accepted:
                     result = WriteResult()
                     for step in plan.steps:
@@ -364,19 +364,13 @@ class Ingestor:
         plan: SourcePlan,
         path: Path,
         rows: list[Params],
-        conflicted_lines: dict[int, tuple[Any, ...]],
-        conflicts: dict[tuple[Any, ...], list[int]],
+        conflicted_lines: dict[int, str],
         quarantine: Quarantine,
     ) -> list[Params]:
         """Quarantine rows of conflicting duplicate keys and rows with unknown references."""
-        refused: dict[int, str] = {}
-        for row in rows:
-            key = conflicted_lines.get(row["line"])
-            if key is not None:
-                lines = ", ".join(str(n) for n in conflicts[key])
-                refused[row["line"]] = (
-                    f"duplicate key {'/'.join(map(str, key))} with conflicting values (lines {lines})"
-                )
+        refused = {
+            row["line"]: conflicted_lines[row["line"]] for row in rows if row["line"] in conflicted_lines
+        }
         for ref in plan.references:
             # Only the line and the reference travel to the server, and only where the row names one.
             refs = [
@@ -452,6 +446,18 @@ def _find_source_file(directory: Path, source: SourceFormat) -> Path | None:
         if (directory / name).is_file():
             return directory / name
     return None
+
+
+def _conflict_reasons(conflicts: dict[tuple[Any, ...], list[int]]) -> dict[int, str]:
+    """The quarantine reason of every line whose key was seen with conflicting values."""
+    reasons = {}
+    for key, lines in conflicts.items():
+        reason = (
+            f"duplicate key {'/'.join(map(str, key))} with conflicting values "
+            f"(lines {', '.join(map(str, lines))})"
+        )
+        reasons.update(dict.fromkeys(lines, reason))
+    return reasons
 
 
 def _size(path: Path) -> int:
