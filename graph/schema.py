@@ -156,6 +156,8 @@ def _require_identifier(name: str) -> None:
 
 
 _PARTIES = ("Person", "Company")
+#: What a detected ring can hold: parties, the identifiers and accounts that tie them, their shipments.
+_RING_MEMBERS = (*_PARTIES, "Account", "Phone", "Address", "Parcel", "Declaration", "Trip", "PurchaseRecord")
 
 SCHEMA = GraphSchema(
     nodes=(
@@ -224,6 +226,18 @@ SCHEMA = GraphSchema(
         NodeKind("Email", "address", "An e-mail address, lower-cased.", identifier=True),
         NodeKind("Address", "address_key", "A normalised postal address.", identifier=True),
         NodeKind("Passport", "passport_key", "A passport: issuing country and number.", identifier=True),
+        NodeKind(
+            "AnalysisRun",
+            "run_id",
+            "One run of an algorithm or detector: algorithm, version, parameters, start time, duration.",
+            indexed=("algorithm",),
+        ),
+        NodeKind(
+            "Ring",
+            "ring_id",
+            "A candidate ring from a detector: scheme, score, rank, evidence paths and alert status.",
+            indexed=("detector", "status"),
+        ),
     ),
     relationships=(
         RelationshipKind("HAS_PHONE", _PARTIES, ("Phone",), "The party uses this phone number."),
@@ -271,5 +285,12 @@ SCHEMA = GraphSchema(
             ("Person", "Company"),
             "Entity resolution: two records are the same real party (score, evidence, matcher version).",
         ),
+        RelationshipKind(
+            "MEMBER_OF",
+            _RING_MEMBERS,
+            ("Ring",),
+            "The entity is a member of a detected ring (role, score).",
+        ),
+        RelationshipKind("FOUND_BY", ("Ring",), ("AnalysisRun",), "The detector run that found the ring."),
     ),
 )

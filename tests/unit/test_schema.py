@@ -20,6 +20,8 @@ def test_every_domain_kind_is_declared_with_its_key() -> None:
         "Email": "address",
         "Address": "address_key",
         "Passport": "passport_key",
+        "AnalysisRun": "run_id",
+        "Ring": "ring_id",
     }
 
 
