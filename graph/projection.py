@@ -127,10 +127,8 @@ class Projection:
 
     @cached_property
     def _index(self) -> dict[tuple[str, str], int]:
-        return {
-            (self.labels[label], str(key)): i
-            for i, (label, key) in enumerate(zip(self.node_label.tolist(), self.node_key.tolist(), strict=True))
-        }
+        pairs = zip(self.node_label.tolist(), self.node_key.tolist(), strict=True)
+        return {(self.labels[label], str(key)): i for i, (label, key) in enumerate(pairs)}
 
     def index(self, label: str, key: str) -> int:
         """The node index of the ``label`` node whose identifying key is ``key``."""
