@@ -47,6 +47,10 @@ neo4j_app = typer.Typer(
 db_app = typer.Typer(help="Administer the graph database schema.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(db_app, name="db")
+api_app = typer.Typer(help="Serve the HTTP API and manage its keys.", no_args_is_help=True)
+api_key_app = typer.Typer(help="Create, list and revoke API keys (stored hashed).", no_args_is_help=True)
+api_app.add_typer(api_key_app, name="key")
+app.add_typer(api_app, name="api")
 
 
 def load_settings() -> Settings:
@@ -262,6 +266,83 @@ def _print_ingest_report(report: IngestReport) -> None:
             error_console.print(f"[red]error:[/] {s.source}: {s.error}", highlight=False)
     if report.quarantined:
         console.print(f"quarantined rows, with file, line and reason: {report.quarantine_dir}/")
+
+
+@api_app.command("serve")
+def api_serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default BIGFINDER_API_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default BIGFINDER_API_PORT).")] = None,
+) -> None:
+    """Serve the API with uvicorn (one worker: the driver pool and the rate limits are per process)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = load_settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@api_key_app.command("create")
+def api_key_create(
+    role: Annotated[str, typer.Option(help="investigator, analyst, model_service or admin.")],
+    owner: Annotated[str, typer.Option(help="The person or service accountable for the key.")],
+) -> None:
+    """Create a key and print it once; only its SHA-256 digest is stored."""
+    from api.access import AccessStore, Role
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise ConfigurationError(
+            f"{role!r} is not a role; one of {', '.join(r.value for r in Role)}"
+        ) from None
+    store = AccessStore(load_settings().api_access_db)
+    try:
+        created = store.create_key(chosen, owner)
+    finally:
+        store.close()
+    console.print(f"key id {created.principal.key_id} ({chosen.value}, {created.principal.owner})")
+    console.print("The key, shown only now; send it as 'Authorization: Bearer <key>':")
+    print(created.secret)  # plain print: no wrapping or markup inside the secret
+
+
+@api_key_app.command("list")
+def api_key_list() -> None:
+    """Every key: id, role, owner, created, revoked (never the key itself)."""
+    from api.access import AccessStore
+
+    store = AccessStore(load_settings().api_access_db)
+    try:
+        keys = store.keys()
+    finally:
+        store.close()
+    table = Table("key id", "role", "owner", "created", "revoked", title="API keys")
+    for key in keys:
+        table.add_row(key.key_id, key.role.value, key.owner, key.created_at, key.revoked_at or "")
+    console.print(table)
+
+
+@api_key_app.command("revoke")
+def api_key_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id shown by `api key list`.")],
+) -> None:
+    """Revoke a key at once; its holder gets 401 from the next request."""
+    from api.access import AccessStore
+
+    store = AccessStore(load_settings().api_access_db)
+    try:
+        revoked = store.revoke_key(key_id)
+    finally:
+        store.close()
+    if not revoked:
+        raise ConfigurationError(f"no active key with id {key_id!r}")
+    console.print(f"[green]revoked[/] {key_id}")
 
 
 def _progress() -> Progress:

@@ -10,7 +10,15 @@ __all__ = [
     "AuthenticationFailed",
     "BigfinderError",
     "ConfigurationError",
+    "EntityNotFound",
+    "Forbidden",
+    "InvalidTransition",
     "LocalServerError",
+    "NotAuthenticated",
+    "NotFound",
+    "PurposeRequired",
+    "RateLimited",
+    "RingNotFound",
     "StoreUnavailable",
 ]
 
@@ -24,6 +32,12 @@ class BigfinderError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+    @property
+    def slug(self) -> str:
+        """The error's name in kebab case (``entity-not-found``): the end of its problem type URI."""
+        name = type(self).__name__
+        return "".join(f"-{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
 class ConfigurationError(BigfinderError):
@@ -52,3 +66,61 @@ class LocalServerError(BigfinderError):
 
     status = 500
     title = "Local Neo4j error"
+
+
+class NotAuthenticated(BigfinderError):
+    """The request carries no API key, or one that is unknown or revoked."""
+
+    status = 401
+    title = "Not authenticated"
+
+
+class Forbidden(BigfinderError):
+    """The API key is valid but its role may not use this route."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(BigfinderError):
+    """Something the request names does not exist."""
+
+    status = 404
+    title = "Not found"
+
+
+class EntityNotFound(NotFound):
+    """No entity with that label and key in the graph."""
+
+    title = "Entity not found"
+
+
+class RingNotFound(NotFound):
+    """No ring (or alert) with that id in the graph."""
+
+    title = "Ring not found"
+
+
+class PurposeRequired(BigfinderError):
+    """A read of personal data states no purpose (``X-Purpose`` header or ``purpose`` parameter)."""
+
+    status = 400
+    title = "Purpose required"
+
+
+class InvalidTransition(BigfinderError):
+    """An alert status change the workflow does not allow from the alert's current status."""
+
+    status = 409
+    title = "Status change not allowed"
+
+
+class RateLimited(BigfinderError):
+    """The API key has used up its requests for now."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s

@@ -89,6 +89,18 @@ class Settings(BaseSettings):
     ingest_state_dir: Path = PROJECT_ROOT / "var" / "ingest"
     ingest_batch_size: int = Field(default=5_000, ge=1, le=100_000)
 
+    # The API service (`bigfinder api serve`). Loopback by default: exposing it is a deliberate choice.
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    # Browser origins allowed to call the API; none by default (CORS closed). JSON list in the variable.
+    api_cors_origins: list[str] = Field(default_factory=list)
+    # Requests per minute per API key (a token bucket: this many at once, refilled over a minute).
+    api_rate_limit_per_minute: int = Field(default=1_200, ge=1)
+    # API keys (hashed) and the audit log of personal-data reads: a SQLite file, see api/access.py.
+    api_access_db: Path = PROJECT_ROOT / "var" / "api" / "access.sqlite3"
+    # Seconds a client is told to wait (Retry-After) when Neo4j is unreachable.
+    api_retry_after_s: int = Field(default=5, ge=1, le=3_600)
+
     @model_validator(mode="after")
     def _refuse_default_password_outside_development(self) -> Settings:
         if (

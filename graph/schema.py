@@ -16,6 +16,8 @@ Example
 'company_id'
 >>> SCHEMA.relationship("TRANSFER").start, SCHEMA.relationship("TRANSFER").end
 (('Account',), ('Account',))
+>>> SCHEMA.time_of("IMPORTED")  # an import is as old as its declaration
+RelationshipTime(side='end', property='declared_on')
 >>> SCHEMA.node("Smuggler")
 Traceback (most recent call last):
 ...
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 __all__ = [
     "SCHEMA",
@@ -34,6 +37,7 @@ __all__ = [
     "GraphSchema",
     "NodeKind",
     "RelationshipKind",
+    "RelationshipTime",
     "UnknownSchemaElement",
     "WatchlistKind",
 ]
@@ -75,6 +79,12 @@ class NodeKind:
     identifier: bool = False
     #: Secondary labels a node of this kind may carry (roles), also whitelisted.
     secondary_labels: tuple[str, ...] = ()
+    #: For an event (a declaration, a trip, a scan): the date or date-time property saying when it
+    #: happened. It times the relationships that touch the event (see :meth:`GraphSchema.time_of`).
+    time_property: str | None = None
+    #: Written by the analytics (runs, rings), not read from sources: projections leave it out unless
+    #: asked for, so a ring found yesterday does not tie its members together in today's communities.
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,16 @@ class RelationshipKind:
     #: Identifying property for relationships that are events in their own right (a transfer).
     key: str | None = None
     indexed: tuple[str, ...] = ()
+    #: For a relationship that is an event of its own (a transfer): the property saying when.
+    time_property: str | None = None
+
+
+@dataclass(frozen=True)
+class RelationshipTime:
+    """Where a relationship's time is read: its own property, or the event node at its start or end."""
+
+    side: Literal["relationship", "start", "end"]
+    property: str
 
 
 @dataclass(frozen=True)
@@ -110,10 +130,14 @@ class GraphSchema:
         if len(set(names)) != len(names):
             raise ValueError("duplicate label or relationship type in the schema")
         for node in self.nodes:
+            optional = [node.time_property] if node.time_property else []
             for name in (node.label, node.key, *node.indexed, *node.searchable, *node.secondary_labels):
                 _require_identifier(name)
+            for name in optional:
+                _require_identifier(name)
         for rel in self.relationships:
-            for name in (rel.type, *rel.indexed, *([rel.key] if rel.key else [])):
+            optional = [p for p in (rel.key, rel.time_property) if p]
+            for name in (rel.type, *rel.indexed, *optional):
                 _require_identifier(name)
             for label in (*rel.start, *rel.end):
                 self.node(label)
@@ -134,6 +158,22 @@ class GraphSchema:
                 f"{rel_type!r} is not a relationship type of the bigfinder schema"
             ) from None
 
+    def time_of(self, rel_type: str) -> RelationshipTime | None:
+        """Where the time of a ``rel_type`` relationship is read, or None when it has none.
+
+        Its own time property first (``TRANSFER.sent_at``); otherwise the event node it touches, the
+        start before the end (an X-ray hit is the event of ``SCANNED``, not the declaration it scanned).
+        A side counts only when every label it allows is an event with the same time property.
+        """
+        rel = self.relationship(rel_type)
+        if rel.time_property:
+            return RelationshipTime("relationship", rel.time_property)
+        for side, labels in (("start", rel.start), ("end", rel.end)):
+            properties = {self.node(label).time_property for label in labels}
+            if len(properties) == 1 and (prop := properties.pop()) is not None:
+                return RelationshipTime("start" if side == "start" else "end", prop)
+        return None
+
     @property
     def labels(self) -> tuple[str, ...]:
         """Every primary node label."""
@@ -143,6 +183,11 @@ class GraphSchema:
     def relationship_types(self) -> tuple[str, ...]:
         """Every relationship type."""
         return tuple(self._rels_by_type)
+
+    @property
+    def source_labels(self) -> tuple[str, ...]:
+        """Labels of the nodes read from sources: every label but the analytics' own (runs, rings)."""
+        return tuple(n.label for n in self.nodes if not n.derived)
 
     @property
     def identifier_labels(self) -> tuple[str, ...]:
@@ -181,6 +226,7 @@ SCHEMA = GraphSchema(
             "declaration_id",
             "An import declaration: HS code, goods, quantity, declared value, office, inspection outcome.",
             indexed=("hs_code", "declared_on", "office"),
+            time_property="declared_on",
         ),
         NodeKind(
             "Parcel",
@@ -192,6 +238,7 @@ SCHEMA = GraphSchema(
             "record_id",
             "A purchase or shipment event from the blockchain e-commerce ledger.",
             indexed=("order_id",),
+            time_property="recorded_at",
         ),
         NodeKind(
             "Account",
@@ -204,23 +251,27 @@ SCHEMA = GraphSchema(
             "trip_id",
             "One traveler's journey on a flight or vessel, with its booking reference.",
             indexed=("departs_on", "booking_reference"),
+            time_property="departs_on",
         ),
         NodeKind(
             "XRayHit",
             "scan_id",
             "An AI X-ray scanner detection on a parcel, a piece of baggage or a container.",
             indexed=("scanned_at",),
+            time_property="scanned_at",
         ),
         NodeKind(
             "Document",
             "document_id",
             "An investigation report kept for text analysis.",
+            time_property="written_on",
         ),
         NodeKind(
             "WatchlistEntry",
             "entry_id",
             "A listing of a person or company as tax delinquent, known offender or sanctioned party.",
             indexed=("kind",),
+            time_property="listed_on",
         ),
         NodeKind("Phone", "number", "A phone number in E.164 form.", identifier=True),
         NodeKind("Email", "address", "An e-mail address, lower-cased.", identifier=True),
@@ -231,12 +282,14 @@ SCHEMA = GraphSchema(
             "run_id",
             "One run of an algorithm or detector: algorithm, version, parameters, start time, duration.",
             indexed=("algorithm",),
+            derived=True,
         ),
         NodeKind(
             "Ring",
             "ring_id",
             "A candidate ring from a detector: scheme, score, rank, evidence paths and alert status.",
-            indexed=("detector", "status"),
+            indexed=("scheme", "status"),
+            derived=True,
         ),
     ),
     relationships=(
@@ -253,6 +306,7 @@ SCHEMA = GraphSchema(
             "Money sent from one account to another (amount, currency, time, purpose).",
             key="transfer_id",
             indexed=("sent_at",),
+            time_property="sent_at",
         ),
         RelationshipKind("IMPORTED", ("Company",), ("Declaration",), "The importer of record."),
         RelationshipKind("SUPPLIED", ("Company",), ("Declaration",), "The foreign supplier."),

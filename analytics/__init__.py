@@ -1,0 +1,1 @@
+"""Graph analytics on a projection: components, communities, centrality, paths, ego networks, motifs."""

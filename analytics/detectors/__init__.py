@@ -1,0 +1,1 @@
+"""Scheme detectors: bypass imports, undervaluation rings, split shipments, courier rings, round-tripping."""

@@ -1,0 +1,87 @@
+"""The FastAPI application: its composition root is :func:`create_app` and the lifespan inside it.
+
+The lifespan opens the process's one Neo4j driver (without waiting for the server: the API starts while
+Neo4j is down, answers 503 with Retry-After, and recovers by itself once the driver reconnects) and the
+access store (keys and audit log); both are closed when the app stops. Routes live under ``/v1``; the
+OpenAPI schema is ``/v1/openapi.json``. CORS is closed unless ``BIGFINDER_API_CORS_ORIGINS`` names
+origins.
+
+Run it with ``bigfinder api serve``; in tests, ``with TestClient(create_app(settings)) as client: ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.access import AccessStore
+from api.investigation import Investigation
+from api.metrics import ApiMetrics, MetricsMiddleware
+from api.problems import install_problem_handlers
+from api.ratelimit import RateLimiter
+from api.routes import metrics_router, v1_router
+from api.schemas import ProblemPublic
+from bigfinder import __version__
+from bigfinder.settings import Settings, get_settings
+from graph.store import open_driver
+
+__all__ = ["create_app"]
+
+_PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ProblemPublic, "description": text, "content": {"application/problem+json": {}}}
+    for status, text in (
+        (400, "Bad request (a purpose is required)"),
+        (401, "No or unknown API key"),
+        (403, "The key's role may not use this route"),
+        (404, "Not found"),
+        (422, "Invalid request"),
+        (429, "Rate limit reached (see Retry-After)"),
+        (503, "Neo4j unreachable (see Retry-After)"),
+    )
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API for ``settings`` (the environment's by default); nothing connects until it starts."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        driver = open_driver(settings, verify=False)
+        access = AccessStore(settings.api_access_db)
+        app.state.investigation = Investigation(driver, settings)
+        app.state.access = access
+        try:
+            yield
+        finally:
+            driver.close()
+            access.close()
+
+    app = FastAPI(
+        title="bigfinder",
+        summary="Graph intelligence for customs and financial-crime investigators.",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
+        responses=_PROBLEM_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.limiter = RateLimiter(settings.api_rate_limit_per_minute)
+    app.state.metrics = ApiMetrics()
+    install_problem_handlers(app)
+    app.include_router(v1_router)
+    app.include_router(metrics_router)
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api_cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Purpose"],
+        )
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    return app

@@ -1,0 +1,155 @@
+"""The projector against the real Neo4j: counts, id maps, filters, time window and weights."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from neo4j import Driver
+
+import graph.projector
+from bigfinder.settings import Settings
+from graph.projection import Projection
+from graph.projector import ProjectionSpec, read_projection
+from graph.schema import SCHEMA
+from tests.integration.seeding import DECLARED_ON, SHARED_PHONE, TRANSFERS, seed_small_world
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture
+def world(graph: Driver, settings: Settings) -> Driver:
+    seed_small_world(graph, settings)
+    return graph
+
+
+def _triples(projection: Projection) -> Counter[tuple[str, tuple[str, str], tuple[str, str]]]:
+    """Every projected relationship as (type, start (label, key), end (label, key))."""
+    return Counter(
+        (projection.rel_types[t], projection.key_of(s), projection.key_of(d))
+        for s, d, t in zip(
+            projection.src.tolist(), projection.dst.tolist(), projection.rel_type.tolist(), strict=True
+        )
+    )
+
+
+def _graph_triples(
+    driver: Driver, settings: Settings
+) -> Counter[tuple[str, tuple[str, str], tuple[str, str]]]:
+    records = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, labels(a) AS a_labels, properties(a) AS a, "
+        "labels(b) AS b_labels, properties(b) AS b",
+        database_=settings.neo4j_database,
+    ).records
+    triples: Counter[tuple[str, tuple[str, str], tuple[str, str]]] = Counter()
+    for r in records:
+        ends = []
+        for labels, props in ((r["a_labels"], r["a"]), (r["b_labels"], r["b"])):
+            label = next(label for label in labels if label in SCHEMA.labels)
+            ends.append((label, str(props[SCHEMA.node(label).key])))
+        triples[(r["type"], ends[0], ends[1])] += 1
+    return triples
+
+
+def test_the_whole_graph_is_projected_with_every_node_and_relationship(
+    world: Driver, settings: Settings
+) -> None:
+    projection = read_projection(world, settings)
+    nodes = world.execute_query(
+        "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS nodes",
+        database_=settings.neo4j_database,
+    ).records
+    expected = {r["label"]: r["nodes"] for r in nodes if r["label"] in SCHEMA.labels}
+    assert {label: len(projection.nodes_labelled(label)) for label in expected} == expected
+    assert projection.num_nodes == sum(expected.values())
+    assert _triples(projection) == _graph_triples(world, settings)
+
+
+def test_two_people_sharing_a_phone_meet_at_one_node(world: Driver, settings: Settings) -> None:
+    phones = read_projection(
+        world, settings, ProjectionSpec(labels=("Person", "Phone"), rel_types=("HAS_PHONE",))
+    )
+    assert phones.labels == ("Person", "Phone")
+    assert phones.num_nodes == 3 + 2  # three people; the shared phone and the importer's phone
+    shared = phones.index("Phone", SHARED_PHONE)
+    holders = sorted(phones.key_of(n)[1] for n in phones.csr("in").neighbours(shared).tolist())
+    assert holders == ["P1", "P2"]
+    assert phones.rel_types == ("HAS_PHONE",)
+    assert phones.num_relationships == 2  # the importer's phone link ends at a Company: not projected
+
+
+def test_a_label_filter_keeps_only_relationships_between_projected_labels(
+    world: Driver, settings: Settings
+) -> None:
+    accounts = read_projection(world, settings, ProjectionSpec(labels=("Account",)))
+    assert accounts.rel_types == ("TRANSFER",)
+    assert sorted(
+        (accounts.key_of(s)[1], accounts.key_of(d)[1])
+        for s, d in zip(accounts.src.tolist(), accounts.dst.tolist(), strict=True)
+    ) == sorted((sender, receiver) for _, sender, receiver, *_ in TRANSFERS)
+
+
+def test_relationship_times_come_from_the_transfer_or_the_event_it_touches(
+    world: Driver, settings: Settings
+) -> None:
+    projection = read_projection(
+        world, settings, ProjectionSpec(rel_types=("TRANSFER", "IMPORTED", "HAS_PHONE"))
+    )
+    transfers = projection.relationships_of_type("TRANSFER")
+    sent = {TRANSFERS[i][1]: TRANSFERS[i][5].timestamp() for i in range(len(TRANSFERS))}
+    for edge in transfers.tolist():
+        assert projection.time[edge] == pytest.approx(sent[projection.key_of(int(projection.src[edge]))[1]])
+    declared = datetime(DECLARED_ON.year, DECLARED_ON.month, DECLARED_ON.day, tzinfo=UTC).timestamp()
+    assert projection.time[projection.relationships_of_type("IMPORTED")].tolist() == [declared]
+    assert np.isnan(projection.time[projection.relationships_of_type("HAS_PHONE")]).all()
+
+
+def test_the_time_window_is_applied_by_the_server_as_select_would(world: Driver, settings: Settings) -> None:
+    since, until = datetime(2023, 1, 15, tzinfo=UTC), datetime(2023, 3, 1, tzinfo=UTC)
+    window = read_projection(world, settings, ProjectionSpec(since=since, until=until))
+    kept = sorted(_triples(window))
+    assert kept == [
+        ("IMPORTED", ("Company", "C1"), ("Declaration", "D1")),
+        ("SUPPLIED", ("Company", "C2"), ("Declaration", "D1")),
+        ("TRANSFER", ("Account", "ACC002"), ("Account", "ACC003")),
+    ]
+    everything = read_projection(world, settings)
+    local = everything.select(since=since.timestamp(), until=until.timestamp())
+    assert _triples(local) == _triples(window)
+    assert window.num_nodes == everything.num_nodes  # a window filters relationships, not nodes
+    naive = read_projection(
+        world, settings, ProjectionSpec(since=datetime(2023, 1, 15), until=datetime(2023, 3, 1))
+    )
+    assert _triples(naive) == _triples(window)
+
+
+def test_weights_come_from_the_named_property_or_the_default(world: Driver, settings: Settings) -> None:
+    spec = ProjectionSpec(labels=("Account", "Person"), weight_property="amount", default_weight=2.0)
+    weighted = read_projection(world, settings, spec)
+    transfers = weighted.relationships_of_type("TRANSFER")
+    amounts = {sender: amount for _, sender, _, _, amount, _ in TRANSFERS}
+    assert {weighted.key_of(int(weighted.src[e]))[1]: float(weighted.weight[e]) for e in transfers} == amounts
+    owns = weighted.relationships_of_type("OWNS_ACCOUNT")
+    assert len(owns) == 2 and weighted.weight[owns].tolist() == [2.0, 2.0]
+    unweighted = read_projection(world, settings, ProjectionSpec(labels=("Account",)))
+    assert unweighted.weight.tolist() == [1.0] * len(TRANSFERS)
+
+
+def test_reading_in_small_chunks_gives_the_same_projection(
+    world: Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = read_projection(world, settings)
+    monkeypatch.setattr(graph.projector, "START_NODES_PER_READ", 1)
+    seen: list[str] = []
+    chunked = read_projection(world, settings, progress=lambda phase, _done, _total: seen.append(phase))
+    assert _triples(chunked) == _triples(whole)
+    assert chunked.node_key.tolist() == whole.node_key.tolist()
+    assert seen.count("relationships TRANSFER") == 3  # one read per account that sends money
+
+
+def test_an_empty_graph_projects_to_nothing(graph: Driver, settings: Settings) -> None:
+    empty = read_projection(graph, settings)
+    assert empty.num_nodes == 0 and empty.num_relationships == 0
+    assert empty.csr().indptr.tolist() == [0]
