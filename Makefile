@@ -10,12 +10,14 @@ install:
 	./scripts/bootstrap.sh
 
 # The main job, extended by each component as it lands: start Neo4j, create the schema, generate a
-# small synthetic world and load it (idempotent: a second run changes nothing), report.
+# small synthetic world and load it (idempotent: a second run changes nothing), run the graph analytics
+# and the scheme detectors (scores, communities and rings written back), report.
 demo: install
 	$(RUN) bigfinder neo4j start
 	$(RUN) bigfinder db init
 	$(RUN) bigfinder generate --scale 10000 --seed 1 var/world
 	$(RUN) bigfinder ingest var/world
+	$(RUN) bigfinder analyze
 	$(RUN) bigfinder neo4j status
 
 lint:

@@ -15,6 +15,7 @@ Example (needs a running Neo4j)::
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,25 +25,34 @@ import numpy as np
 import numpy.typing as npt
 from neo4j import Driver
 
-from analytics.backends import Backend, resolve_backend
+from analytics.accomplice import AccompliceConfig, accomplice_ranking
+from analytics.backends import Backend, BackendUnavailable, resolve_backend
 from analytics.centrality import pagerank, personalized_pagerank
 from analytics.community import leiden, louvain
 from analytics.components import weakly_connected_components
 from analytics.detectors.base import Detector
 from analytics.types import NodeScores, Partition
 from bigfinder import __version__
+from bigfinder.errors import ConfigurationError
 from bigfinder.settings import Settings
 from graph.projection import Projection
 from graph.projector import ProjectionSpec, read_projection
 from graph.results import AnalysisRun, ResultWriter
 
-__all__ = ["ALGORITHM_STEPS", "Analysis", "AnalysisReport", "StepReport"]
+__all__ = [
+    "ALGORITHM_STEPS",
+    "Analysis",
+    "AnalysisReport",
+    "StepReport",
+    "watchlist_seed_accounts",
+    "watchlist_seeds",
+]
 
 #: ``(step, done, total)`` after each unit of work, like the ingest's hook.
 ProgressHook = Callable[[str, int, int | None], None]
 
 #: The whole-graph algorithm steps, in the order they run (detectors follow, one step per scheme).
-ALGORITHM_STEPS = ("components", "louvain", "leiden", "pagerank", "accomplice")
+ALGORITHM_STEPS = ("components", "louvain", "leiden", "pagerank", "accomplice", "money_accomplice")
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,13 @@ def watchlist_seeds(projection: Projection) -> npt.NDArray[np.int64]:
     return np.unique(projection.src[projection.relationships_of_type("LISTED_ON")])
 
 
+def watchlist_seed_accounts(projection: Projection) -> npt.NDArray[np.int64]:
+    """Node indices of the accounts the watchlisted parties hold."""
+    owns = projection.relationships_of_type("OWNS_ACCOUNT")
+    held_by_listed = np.isin(projection.src[owns], watchlist_seeds(projection))
+    return np.unique(projection.dst[owns][held_by_listed])
+
+
 class Analysis:
     """Runs the analysis steps over one projection of the graph; see the module docstring."""
 
@@ -101,7 +118,10 @@ class Analysis:
     ) -> None:
         self._driver = driver
         self._settings = settings
-        self._backend: Backend = resolve_backend(backend)
+        try:
+            self._backend: Backend = resolve_backend(backend)
+        except (ValueError, BackendUnavailable) as exc:
+            raise ConfigurationError(str(exc)) from exc
         self._detectors = detectors
         self._progress = progress or (lambda _step, _done, _total: None)
         self._writer = ResultWriter(driver, settings)
@@ -111,7 +131,7 @@ class Analysis:
         wanted = set(only) if only is not None else None
         known = {*ALGORITHM_STEPS, *(d.scheme for d in self._detectors)}
         if wanted is not None and (unknown := wanted - known):
-            raise ValueError(f"unknown analysis step(s) {sorted(unknown)}; known: {sorted(known)}")
+            raise ConfigurationError(f"unknown analysis step(s) {sorted(unknown)}; known: {sorted(known)}")
         report = AnalysisReport()
         steps = [s for s in ALGORITHM_STEPS if wanted is None or s in wanted]
         if steps:
@@ -184,7 +204,9 @@ class Analysis:
                     "degree": (None, degree),
                 },
             )
-        return self._accomplice(projection)
+        if step == "accomplice":
+            return self._accomplice(projection)
+        return self._money_accomplice(projection)
 
     def _accomplice(
         self, projection: Projection
@@ -208,6 +230,24 @@ class Analysis:
                 "accomplice_score": (None, values),
                 "accomplice_rank": (None, _ranks(values)),
             },
+        )
+
+    def _money_accomplice(
+        self, projection: Projection
+    ) -> tuple[str, dict[str, Any], str, dict[str, tuple[npt.NDArray[np.int64] | None, npt.ArrayLike]]]:
+        seeds = watchlist_seed_accounts(projection)
+        config = AccompliceConfig(backend=self._backend.name)
+        params = {**dataclasses.asdict(config), "seeds": "accounts of watchlisted parties"}
+        if not len(seeds):
+            return "accomplice_ranking", params, "no account of a watchlisted party: nothing to score", {}
+        ranking = accomplice_ranking(projection, seeds.tolist(), config=config)
+        accounts = projection.nodes_labelled("Account")
+        summary = f"{len(accounts):,} accounts ranked from {len(seeds):,} watchlisted accounts"
+        return (
+            "accomplice_ranking",
+            params,
+            summary,
+            {"money_accomplice_score": (accounts, ranking.score.values[accounts])},
         )
 
     def _detector_step(self, detector: Detector) -> tuple[StepReport, int]:

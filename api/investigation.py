@@ -66,6 +66,7 @@ from ingest.normalise import InvalidIdentifier, account_key, address_key, email_
 
 __all__ = [
     "ALERT_TRANSITIONS",
+    "MAX_NAME_HITS",
     "Investigation",
     "check_transition",
     "feature_properties",
@@ -92,6 +93,8 @@ ALERT_TRANSITIONS: dict[AlertStatus, frozenset[AlertStatus]] = {
     AlertStatus.ESCALATED: frozenset(),
     AlertStatus.DISMISSED: frozenset(),
 }
+#: Name search pages through this many best hits at most ("refine the query" beyond).
+MAX_NAME_HITS = 1_000
 _FEATURE = "feature__"
 _FEATURE_META = "featuremeta__"
 _IDENTIFIER_LIMIT = 200
@@ -245,6 +248,7 @@ class Investigation:
                     cypher.load("api", "search_names"),
                     index=FULLTEXT_NAMES_INDEX,
                     query=query,
+                    max_hits=MAX_NAME_HITS,
                     offset=offset,
                     limit=limit + 1,
                     key_of=KEY_OF,

@@ -28,6 +28,7 @@ from graph.local_server import LocalNeo4j
 from graph.store import open_driver
 
 if TYPE_CHECKING:
+    from analytics.run import AnalysisReport
     from ingest.pipeline import IngestReport
 
 __all__ = ["app", "main"]
@@ -266,6 +267,49 @@ def _print_ingest_report(report: IngestReport) -> None:
             error_console.print(f"[red]error:[/] {s.source}: {s.error}", highlight=False)
     if report.quarantined:
         console.print(f"quarantined rows, with file, line and reason: {report.quarantine_dir}/")
+
+
+@app.command("analyze")
+def analyze(
+    step: Annotated[
+        list[str] | None,
+        typer.Option("--step", help="Run only this step (repeatable): an algorithm or a detector's scheme."),
+    ] = None,
+    backend: Annotated[
+        str, typer.Option(help="Graph engine: auto (cuGraph when a GPU is there), cpu or cugraph.")
+    ] = "auto",
+) -> None:
+    """Run the graph algorithms and scheme detectors; write scores, communities and rings to the graph."""
+    from analytics.detectors.registry import all_detectors
+    from analytics.run import Analysis
+
+    settings = load_settings()
+    with connected(settings) as driver, _progress() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        analysis = Analysis(driver, settings, backend=backend, detectors=all_detectors(), progress=advance)
+        report = analysis.run(step)
+    _print_analysis_report(report)
+
+
+def _print_analysis_report(report: AnalysisReport) -> None:
+    table = Table("step", "algorithm", "engine", "result", "seconds", title="analysis report")
+    if report.nodes:
+        table.add_row(
+            "projection",
+            "read from Neo4j",
+            "",
+            f"{report.nodes:,} nodes, {report.relationships:,} relationships",
+            f"{report.projection_seconds:.1f}",
+        )
+    for s in report.steps:
+        table.add_row(s.name, s.algorithm, s.backend, s.summary, f"{s.seconds:.1f}")
+    console.print(table)
 
 
 @api_app.command("serve")

@@ -35,13 +35,15 @@ RETURN elementId(n) AS element_id, n.name AS name
 
 // name: search_names
 // Fuzzy search over people's and companies' names; $query is a Lucene query built by the API from
-// plain words only. The index's top hits up to the page's end, in its own order (score, ties by
-// document): that order is the same for every page, whereas the index's own skip option breaks ties
-// differently from one skip to the next and would move hits between pages.
-CALL db.index.fulltext.queryNodes($index, $query, {limit: $offset + $limit}) YIELD node, score
+// plain words only. The best $max_hits hits are sorted with ties broken by label and key, then paged:
+// the index's own skip and limit break ties differently from call to call and would move hits
+// between pages.
+CALL db.index.fulltext.queryNodes($index, $query, {limit: $max_hits}) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l IN keys($key_of)][0] AS label
-SKIP $offset
-RETURN label, node[$key_of[label]] AS key, node.name AS name, 'name' AS matched_by, score
+WITH node, score, label, node[$key_of[label]] AS key
+RETURN label, key, node.name AS name, 'name' AS matched_by, score
+ORDER BY score DESC, label, key
+SKIP $offset LIMIT $limit
 
 // name: search_identifiers
 // Entities whose key equals a normalised form of the search text, with the parties holding them.

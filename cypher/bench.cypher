@@ -89,3 +89,27 @@ CASE row.__COLUMN__ WHEN $empty_list THEN [] ELSE [item IN split(row.__COLUMN__,
 CALL () { MATCH (n) RETURN count(n) AS nodes, sum(size(keys(n))) AS node_properties }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships, sum(size(keys(r))) AS relationship_properties }
 RETURN nodes, node_properties, relationships, relationship_properties
+
+// -- bench/algorithms.py: Neo4j GDS on the same graph as our projection ------------------------------
+
+// name: gds_project
+// $relationships maps each type to its projection ({orientation: 'NATURAL' | 'UNDIRECTED'}).
+CALL gds.graph.project($graph, $labels, $relationships)
+YIELD nodeCount, relationshipCount, projectMillis
+RETURN nodeCount, relationshipCount, projectMillis
+
+// name: gds_drop
+CALL gds.graph.drop($graph, false) YIELD graphName
+RETURN graphName
+
+// name: gds_wcc
+CALL gds.wcc.stats($graph) YIELD componentCount, computeMillis
+RETURN componentCount AS found, computeMillis
+
+// name: gds_louvain
+CALL gds.louvain.stats($graph) YIELD communityCount, modularity, computeMillis
+RETURN communityCount AS found, modularity, computeMillis
+
+// name: gds_pagerank
+CALL gds.pageRank.stats($graph, {dampingFactor: 0.85}) YIELD ranIterations, computeMillis
+RETURN ranIterations AS found, computeMillis

@@ -55,11 +55,6 @@ WHERE account.account_id IN $accounts
 RETURN account.account_id AS account,
        CASE WHEN owner:Person THEN 'Person:' + owner.person_id ELSE 'Company:' + owner.company_id END AS owner
 
-// name: watchlist_seed_accounts
-// Accounts owned by parties on a watchlist: the seeds of the accomplice ranking.
-MATCH (entry:WatchlistEntry)<-[:LISTED_ON]-(party)-[:OWNS_ACCOUNT]->(account:Account)
-RETURN DISTINCT account.account_id AS account
-
 // name: account_fraud_labels
 // Evaluation only: the truth labels an AMLSim data set puts on its accounts (never a feature).
 MATCH (account:Account)

@@ -23,6 +23,7 @@ Example (needs a running Neo4j)::
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -46,13 +47,15 @@ ProgressHook = Callable[[str, int, int | None], None]
 
 #: Start nodes per relationship read: bounds the lists the server builds for one record.
 START_NODES_PER_READ = 100_000
-#: Reads in flight at once: while the server answers one, this process unpacks another.
-READ_THREADS = 4
+#: Reads in flight at once: the server answers one per core while this process unpacks another.
+READ_THREADS = min(4, os.cpu_count() or 2)
 
 _I64 = npt.NDArray[np.int64]
 _F64 = npt.NDArray[np.float64]
 _Keys = npt.NDArray[np.object_]
 _SIDE_VARIABLE = {"relationship": "r", "start": "a", "end": "b"}
+#: A column not read: an empty list, but an aggregate, so a read of no rows still returns its one record.
+_NOTHING = "collect(null)"
 
 
 @dataclass(frozen=True)
@@ -113,26 +116,48 @@ def _fill(template: str, **parts: str) -> str:
     return template
 
 
-def relationship_statement(rel_type: str) -> str:
-    """The read of ``rel_type`` relationships, its type and time source filled from the schema."""
-    rel = SCHEMA.relationship(rel_type)
-    time = SCHEMA.time_of(rel.type)
-    moment = f"{_SIDE_VARIABLE[time.side]}.{time.property}" if time else "null"
-    template = cypher.load("projection", "relationships_from")
-    return _fill(template, type=rel.type, time=moment, seconds=cypher.load("projection", "epoch_seconds"))
-
-
-def nodes_statement(label: str) -> str:
-    """The read of every ``label`` node: internal ids, keys and, for an event, its time."""
-    node = SCHEMA.node(label)
-    moment = f"n.{node.time_property}" if node.time_property else "null"
-    template = cypher.load("projection", "nodes_of_label")
+def _seconds(block: str, moment: str) -> str:
+    """``block`` (node_time, relationship_time) reading ``moment`` as seconds since the epoch."""
     return _fill(
-        template,
+        cypher.load("projection", block), moment=moment, seconds=cypher.load("projection", "epoch_seconds")
+    )
+
+
+def nodes_statement(label: str, *, timed: bool = False) -> str:
+    """The read of every ``label`` node: internal ids, keys and, when ``timed``, the event's time."""
+    node = SCHEMA.node(label)
+    if timed and not node.time_property:
+        raise ValueError(f"a {label} is not an event: it has no time to read")
+    return _fill(
+        cypher.load("projection", "nodes_of_label"),
+        timed=_seconds("node_time", f"n.{node.time_property}") if timed else "",
+        time=cypher.load("projection", "time_column") if timed else _NOTHING,
         label=node.label,
         key=node.key,
-        time=moment,
-        seconds=cypher.load("projection", "epoch_seconds"),
+    )
+
+
+def relationship_statement(rel_type: str, start: str, *, timed: bool = False, weighted: bool = False) -> str:
+    """The read of ``rel_type`` relationships leaving ``start`` nodes, filled from the schema.
+
+    ``timed`` reads each relationship's time (where :meth:`GraphSchema.time_of` says it lives) and
+    applies the window to it; ``weighted`` reads the weight property.
+    """
+    rel = SCHEMA.relationship(rel_type)
+    if start not in rel.start:
+        raise ValueError(f"a {rel.type} relationship never starts at a {start}")
+    time = SCHEMA.time_of(rel.type)
+    if timed and time is None:
+        raise ValueError(f"a {rel.type} relationship has no time to read")
+    return _fill(
+        cypher.load("projection", "relationships_from"),
+        timed=_seconds("relationship_time", f"{_SIDE_VARIABLE[time.side]}.{time.property}")
+        if time and timed
+        else "",
+        time=cypher.load("projection", "time_column") if timed else _NOTHING,
+        weight=cypher.load("projection", "weight_column") if weighted else _NOTHING,
+        start=SCHEMA.node(start).label,
+        type=rel.type,
     )
 
 
@@ -184,50 +209,77 @@ def read_projection(
     reader = _Reader(driver, settings)
     report = progress or (lambda _phase, _done, _total: None)
     rel_types = spec.projected_rel_types
-    nodes = _Nodes()
     with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="projection") as pool:
-        node_reads = [
-            pool.submit(reader.nodes, label, _label_times_needed(label, rel_types, spec))
-            for label in spec.projected_labels
-        ]
-        for label, future in zip(spec.projected_labels, node_reads, strict=True):
-            ids, keys, times = future.result()
-            nodes.ids.append(ids)
-            nodes.keys.append(keys)
-            if times is not None:
-                nodes.times[label] = times
-            report(f"nodes {label}", len(ids), len(ids))
+        nodes = _read_nodes(pool, reader, spec, report)
         by_label = dict(zip(spec.projected_labels, nodes.ids, strict=True))
-        params = {
-            "since": _epoch(spec.since) if spec.since else None,
-            "until": _epoch(spec.until) if spec.until else None,
-            "weighted": spec.weight_property is not None,
-            "weight_property": spec.weight_property,
-            "default_weight": float(spec.default_weight),
-            "no_time": math.nan,
-        }
-        rel_reads = {
-            rel_type: [
-                pool.submit(reader.relationships, rel_type, chunk, spec.windowed, params)
-                for chunk in _start_chunks(rel_type, by_label)
-            ]
-            for rel_type in rel_types
-        }
-        columns = []
-        for rel_type, futures in rel_reads.items():
-            chunks = []
-            for done, future in enumerate(futures, 1):
-                chunks.append(future.result())
-                report(f"relationships {rel_type}", done, len(futures))
-            columns.append(_Relationships.joined(chunks))
+        columns = _read_relationships(pool, reader, spec, by_label, report)
     return _assemble(spec, nodes, rel_types, columns)
 
 
-def _start_chunks(rel_type: str, by_label: dict[str, _I64]) -> list[_I64]:
-    """The projected start nodes of ``rel_type`` (internal ids), in reads of at most a chunk each."""
-    starts = [by_label[label] for label in SCHEMA.relationship(rel_type).start if label in by_label]
-    start_ids = _joined(starts, np.int64)
-    return [start_ids[i : i + START_NODES_PER_READ] for i in range(0, len(start_ids), START_NODES_PER_READ)]
+def _read_nodes(
+    pool: ThreadPoolExecutor, reader: _Reader, spec: ProjectionSpec, report: ProgressHook
+) -> _Nodes:
+    reads = [
+        pool.submit(reader.nodes, label, _label_times_needed(label, spec.projected_rel_types, spec))
+        for label in spec.projected_labels
+    ]
+    nodes = _Nodes()
+    for label, read in zip(spec.projected_labels, reads, strict=True):
+        ids, keys, times = read.result()
+        nodes.ids.append(ids)
+        nodes.keys.append(keys)
+        if times is not None:
+            nodes.times[label] = times
+        report(f"nodes {label}", len(ids), len(ids))
+    return nodes
+
+
+def _read_relationships(
+    pool: ThreadPoolExecutor,
+    reader: _Reader,
+    spec: ProjectionSpec,
+    by_label: dict[str, _I64],
+    report: ProgressHook,
+) -> list[_Relationships]:
+    params = {
+        "since": _epoch(spec.since) if spec.since else None,
+        "until": _epoch(spec.until) if spec.until else None,
+        "weighted": spec.weight_property is not None,
+        "weight_property": spec.weight_property,
+        "default_weight": float(spec.default_weight),
+        "no_time": math.nan,
+    }
+    # A window asks for events inside it: a type without times has none there, and is not read.
+    reads = {
+        rel_type: [
+            pool.submit(reader.relationships, rel_type, start, low, high, spec.windowed, params)
+            for start, low, high in _start_chunks(rel_type, by_label)
+            if SCHEMA.time_of(rel_type) or not spec.windowed
+        ]
+        for rel_type in spec.projected_rel_types
+    }
+    columns = []
+    for rel_type, chunks in reads.items():
+        for done, chunk in enumerate(chunks, 1):
+            chunk.result()
+            report(f"relationships {rel_type}", done, len(chunks))
+        columns.append(_Relationships.joined([chunk.result() for chunk in chunks]))
+    return columns
+
+
+def _start_chunks(rel_type: str, by_label: dict[str, _I64]) -> list[tuple[str, int, int]]:
+    """``(start label, low, high)`` per read: internal id ranges of at most a chunk of start nodes each.
+
+    The ids of each label are sorted, so consecutive runs of them make ranges that hold exactly the
+    chunk's nodes of that label (other labels' nodes in the range are not matched).
+    """
+    chunks = []
+    for label in SCHEMA.relationship(rel_type).start:
+        ids = by_label.get(label, np.zeros(0, dtype=np.int64))
+        for begin in range(0, len(ids), START_NODES_PER_READ):
+            last = int(ids[min(begin + START_NODES_PER_READ, len(ids)) - 1])
+            chunks.append((label, int(ids[begin]), last + 1))
+    return chunks
 
 
 def _label_times_needed(label: str, rel_types: Sequence[str], spec: ProjectionSpec) -> bool:
@@ -268,7 +320,7 @@ class _Reader:
 
     def nodes(self, label: str, timed: bool) -> tuple[_I64, _Keys, _F64 | None]:
         """Internal ids (ascending), keys and, when ``timed``, event times of every ``label`` node."""
-        record = self._read(nodes_statement(label), timed=timed, no_time=math.nan)
+        record = self._read(nodes_statement(label, timed=timed), no_time=math.nan)
         ids = np.asarray(record["ids"], dtype=np.int64)
         order = np.argsort(ids, kind="stable")
         keys = np.asarray(record["keys"], dtype=object)[order]
@@ -276,14 +328,13 @@ class _Reader:
         return ids[order], keys, times
 
     def relationships(
-        self, rel_type: str, start_ids: _I64, windowed: bool, params: dict[str, Any]
+        self, rel_type: str, start: str, low: int, high: int, windowed: bool, params: dict[str, Any]
     ) -> _Relationships:
-        """The ``rel_type`` relationships leaving ``start_ids``."""
+        """The ``rel_type`` relationships leaving ``start`` nodes with internal ids in ``[low, high)``."""
         time = SCHEMA.time_of(rel_type)
         timed = time is not None and (windowed or time.side == "relationship")
-        record = self._read(
-            relationship_statement(rel_type), start_ids=start_ids.tolist(), timed=timed, **params
-        )
+        statement = relationship_statement(rel_type, start, timed=timed, weighted=params["weighted"])
+        record = self._read(statement, low=low, high=high, **params)
         return _Relationships(
             [np.asarray(record["src"], dtype=np.int64)],
             [np.asarray(record["dst"], dtype=np.int64)],
@@ -295,23 +346,15 @@ class _Reader:
 def _assemble(
     spec: ProjectionSpec, nodes: _Nodes, rel_types: tuple[str, ...], columns: Sequence[_Relationships]
 ) -> Projection:
-    """Map internal ids to dense indices (sorted ids + searchsorted) and build the projection."""
+    """Map internal ids to dense indices and build the projection."""
     labels = spec.projected_labels
     all_ids = _joined(nodes.ids, np.int64)
-    order = np.argsort(all_ids, kind="stable")
-    sorted_ids = all_ids[order]
+    dense = _dense_index(all_ids)
     node_time = np.full(len(all_ids), np.nan)
     offsets = np.cumsum([0, *(len(ids) for ids in nodes.ids)])
     for label, times in nodes.times.items():
         at = labels.index(label)
         node_time[offsets[at] : offsets[at + 1]] = times
-
-    def dense(ids: _I64) -> tuple[_I64, npt.NDArray[np.bool_]]:
-        """Indices of ``ids`` among the projected nodes, and which ids are projected at all."""
-        if not len(sorted_ids):
-            return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
-        at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-        return order[at], sorted_ids[at] == ids
 
     parts: dict[str, list[npt.NDArray[Any]]] = {"src": [], "dst": [], "type": [], "weight": [], "time": []}
     for type_index, (rel_type, column) in enumerate(zip(rel_types, columns, strict=True)):
@@ -337,6 +380,33 @@ def _assemble(
         weight=_joined(parts["weight"], np.float64),
         time=_joined(parts["time"], np.float64),
     )
+
+
+def _dense_index(all_ids: _I64) -> Callable[[_I64], tuple[_I64, npt.NDArray[np.bool_]]]:
+    """A look-up from internal ids to node indices, telling which ids are projected at all.
+
+    Neo4j hands out node ids densely (and reuses freed ones), so a table indexed by id is usually a few
+    bytes per node and one gather per look-up; ids spread far wider than the nodes projected (a small
+    label in a big graph) fall back to a binary search over the sorted ids.
+    """
+    top = int(all_ids.max()) if len(all_ids) else -1
+    if top < 4 * len(all_ids) + (1 << 20):
+        table = np.full(top + 2, -1, dtype=np.int64)  # the last slot answers every id beyond the top
+        table[all_ids] = np.arange(len(all_ids), dtype=np.int64)
+
+        def from_table(ids: _I64) -> tuple[_I64, npt.NDArray[np.bool_]]:
+            found = table[np.minimum(ids, top + 1)]
+            return found, found >= 0
+
+        return from_table
+    order = np.argsort(all_ids, kind="stable")
+    sorted_ids = all_ids[order]
+
+    def by_search(ids: _I64) -> tuple[_I64, npt.NDArray[np.bool_]]:
+        at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+        return order[at], sorted_ids[at] == ids
+
+    return by_search
 
 
 def _event_time(rel_type: str, node_time: _F64, src: _I64, dst: _I64) -> _F64:

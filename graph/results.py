@@ -90,6 +90,11 @@ RESULT_PROPERTIES: dict[str, ResultProperty] = {
             "accomplice_score", "float", "Personalised PageRank from the watchlist: closeness to suspects."
         ),
         ResultProperty("accomplice_rank", "int", "Position by accomplice score, 1 for the closest."),
+        ResultProperty(
+            "money_accomplice_score",
+            "float",
+            "Accounts: how much the account moves money like, and with, the watchlisted parties' accounts.",
+        ),
         ResultProperty("degree", "int", "Relationships of the node in the projection analysed."),
     )
 }

@@ -2,8 +2,8 @@
 
 A :class:`Backend` computes each algorithm on a :class:`graph.projection.Projection` and returns the result
 types of :mod:`analytics.types`, so a caller never knows (or cares) which engine ran. ``"auto"`` picks
-cuGraph when the package imports *and* a CUDA device is visible, the CPU engine (igraph, leidenalg,
-numba, scipy) otherwise.
+cuGraph when the package imports *and* a CUDA device is visible, the CPU engine (igraph, numba,
+scipy) otherwise.
 
 Example
 -------

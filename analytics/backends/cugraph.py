@@ -36,15 +36,9 @@ class CuGraphBackend(CpuBackend):
         self._cugraph: Any = importlib.import_module("cugraph")
         self._cudf: Any = importlib.import_module("cudf")
 
-    def _graph(
-        self, projection: Projection, *, directed: bool, weights: F64 | None, symmetric: bool = False
-    ) -> Any:
-        src, dst = projection.src, projection.dst
-        values = np.ones(len(src)) if weights is None else weights
-        if symmetric:
-            # Undirected algorithms want each link once per direction.
-            src, dst, values = np.concatenate([src, dst]), np.concatenate([dst, src]), np.tile(values, 2)
-        frame = self._cudf.DataFrame({"src": src, "dst": dst, "weight": values.astype(np.float64)})
+    def _graph(self, n: int, links: tuple[I64, I64, F64], *, directed: bool) -> Any:
+        src, dst, weight = links
+        frame = self._cudf.DataFrame({"src": src, "dst": dst, "weight": weight})
         graph = self._cugraph.Graph(directed=directed)
         graph.from_cudf_edgelist(
             frame,
@@ -52,7 +46,7 @@ class CuGraphBackend(CpuBackend):
             destination="dst",
             edge_attr="weight",
             renumber=False,
-            vertices=self._cudf.Series(np.arange(projection.num_nodes, dtype=np.int64)),
+            vertices=self._cudf.Series(np.arange(n, dtype=np.int64)),
         )
         return graph
 
@@ -64,7 +58,7 @@ class CuGraphBackend(CpuBackend):
         return values
 
     def weakly_connected_components(self, projection: Projection) -> Partition:
-        graph = self._graph(projection, directed=False, weights=None)
+        graph = self._graph(projection.num_nodes, _pairs(projection, weighted=False), directed=False)
         labels = self._by_vertex(
             self._cugraph.weakly_connected_components(graph), "labels", projection.num_nodes, np.nan
         )
@@ -73,12 +67,13 @@ class CuGraphBackend(CpuBackend):
         return Partition(labels.astype(np.int64), algorithm="weakly_connected_components")
 
     def louvain(self, projection: Projection, *, resolution: float, weighted: bool, seed: int) -> Partition:
-        graph = self._graph(projection, directed=False, weights=projection.weight if weighted else None)
+        # cuGraph's Louvain takes no seed: its GPU schedule is what it is.
+        graph = self._graph(projection.num_nodes, _pairs(projection, weighted), directed=False)
         parts, modularity = self._cugraph.louvain(graph, resolution=resolution)
         return self._communities(projection, parts, float(modularity), "louvain")
 
     def leiden(self, projection: Projection, *, resolution: float, weighted: bool, seed: int) -> Partition:
-        graph = self._graph(projection, directed=False, weights=projection.weight if weighted else None)
+        graph = self._graph(projection.num_nodes, _pairs(projection, weighted), directed=False)
         parts, modularity = self._cugraph.leiden(graph, resolution=resolution, random_state=seed)
         return self._communities(projection, parts, float(modularity), "leiden")
 
@@ -97,8 +92,11 @@ class CuGraphBackend(CpuBackend):
         directed: bool,
         personalization: F64 | None,
     ) -> NodeScores:
-        weights = projection.weight if weighted else None
-        graph = self._graph(projection, directed=True, weights=weights, symmetric=not directed)
+        weight = projection.weight if weighted else np.ones(projection.num_relationships)
+        # Both directions as separate arcs when undirected; parallel links add up, as on the CPU.
+        graph = self._graph(
+            projection.num_nodes, _links(projection, weight, directed=directed, merge="sum"), directed=True
+        )
         restart = None
         if personalization is not None:
             seeds = np.flatnonzero(personalization)
@@ -112,7 +110,9 @@ class CuGraphBackend(CpuBackend):
         self, projection: Projection, source: int, target: int, *, weighted: bool, directed: bool
     ) -> WeightedPath | None:
         cost = projection.weight if weighted else np.ones(projection.num_relationships)
-        graph = self._graph(projection, directed=True, weights=cost, symmetric=not directed)
+        graph = self._graph(
+            projection.num_nodes, _links(projection, cost, directed=directed, merge="min"), directed=True
+        )
         frame = self._cugraph.sssp(graph, source=source)
         n = projection.num_nodes
         distance = self._by_vertex(frame, "distance", n, np.inf)
@@ -123,6 +123,32 @@ class CuGraphBackend(CpuBackend):
         while nodes[-1] != source:
             nodes.append(int(predecessor[nodes[-1]]))
         return _path_through(projection, np.array(nodes[::-1], dtype=np.int64), cost, directed)
+
+
+def _links(projection: Projection, weight: F64, *, directed: bool, merge: str) -> tuple[I64, I64, F64]:
+    """Arcs with parallel links merged (weights summed, or the cheapest kept); both ways if undirected."""
+    src, dst = projection.src, projection.dst
+    if not directed:
+        src, dst, weight = np.concatenate([src, dst]), np.concatenate([dst, src]), np.tile(weight, 2)
+    return _merged(src, dst, weight, merge)
+
+
+def _pairs(projection: Projection, weighted: bool) -> tuple[I64, I64, F64]:
+    """One undirected link per linked pair (smaller index first), weights summed (what modularity uses)."""
+    weight = projection.weight if weighted else np.ones(projection.num_relationships)
+    lo, hi = np.minimum(projection.src, projection.dst), np.maximum(projection.src, projection.dst)
+    return _merged(lo, hi, weight, "sum")
+
+
+def _merged(src: I64, dst: I64, weight: F64, merge: str) -> tuple[I64, I64, F64]:
+    order = np.lexsort((weight, dst, src))
+    src, dst, weight = src[order], dst[order], weight[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    starts = np.flatnonzero(first)
+    # Sorted by weight within a pair, so the first of each run is the cheapest.
+    merged = np.add.reduceat(weight, starts) if merge == "sum" and len(starts) else weight[starts]
+    return src[starts], dst[starts], merged.astype(np.float64)
 
 
 def _path_through(projection: Projection, nodes: I64, cost: F64, directed: bool) -> WeightedPath:

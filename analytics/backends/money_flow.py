@@ -219,13 +219,12 @@ def temporal_cycles(
 @_compiled
 def _busiest_windows(
     indptr: I64, counterparty: I64, time: F64, window: float, min_counterparties: int
-) -> tuple[I64, I64, I64]:
-    """Per account, the earliest window holding the most distinct counterparties: (best, from, to)."""
+) -> tuple[I64, I64]:
+    """Per account, the most distinct counterparties in one window, and where its earliest such starts."""
     n = len(indptr) - 1
     held = np.zeros(n, dtype=np.int64)
     best = np.zeros(n, dtype=np.int64)
     best_from = np.full(n, -1, dtype=np.int64)
-    best_to = np.full(n, -1, dtype=np.int64)
     for c in range(n):
         start, end = indptr[c], indptr[c + 1]
         if end - start < min_counterparties:
@@ -245,10 +244,10 @@ def _busiest_windows(
                         distinct -= 1
                 left += 1
             if distinct > best[c]:
-                best[c], best_from[c], best_to[c] = distinct, left, right
+                best[c], best_from[c] = distinct, left
         for i in range(left, end):
             held[counterparty[i]] = 0
-    return best, best_from, best_to
+    return best, best_from
 
 
 def fans(
@@ -261,12 +260,15 @@ def fans(
 ) -> list[Fan]:
     """Accounts whose busiest window holds ``min_counterparties`` distinct senders (in) or receivers (out)."""
     flow = _timed_flow(projection, rel_type, direction)
-    best, best_from, best_to = _busiest_windows(
+    best, best_from = _busiest_windows(
         flow.indptr, flow.counterparty, flow.time, float(window_seconds), min_counterparties
     )
     found = []
     for c in np.flatnonzero(best >= min_counterparties).tolist():
-        span = np.arange(best_from[c], best_to[c] + 1)
+        # The whole window from its first transfer: later repeats add transfers, never counterparties.
+        closes = flow.time[best_from[c]] + window_seconds
+        end = best_from[c] + np.searchsorted(flow.time[best_from[c] : flow.indptr[c + 1]], closes, "right")
+        span = np.arange(best_from[c], end)
         span = span[flow.counterparty[span] != c]
         edges = flow.edge[span]
         found.append(

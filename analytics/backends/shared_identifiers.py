@@ -47,6 +47,13 @@ def _holdings(projection: Projection, identifier_labels: Sequence[str]) -> sp.cs
     return holdings
 
 
+def _canonical(matrix: sp.spmatrix) -> sp.coo_matrix:
+    rows = sp.csr_matrix(matrix)
+    rows.sum_duplicates()
+    rows.sort_indices()
+    return rows.tocoo()
+
+
 def similarity(
     projection: Projection,
     *,
@@ -66,12 +73,13 @@ def similarity(
         selected = np.zeros(projection.num_nodes)
         selected[parties] = 1.0
         asking = sp.diags(selected) @ holdings
-    score = (asking @ (holdings @ sp.diags(share)).T).tocoo()
-    shared = (asking @ holdings.T).tocsr()
+    # Both products have the same sparsity pattern (every usable share is positive): align them.
+    score = _canonical(asking @ (holdings @ sp.diags(share)).T)
+    shared = _canonical(asking @ holdings.T)
     a, b = score.row.astype(np.int64), score.col.astype(np.int64)
     keep = (a != b) & (score.data >= min_score)
     a, b, values = a[keep], b[keep], score.data[keep]
-    counts = np.asarray(shared[a, b]).ravel().astype(np.int64)
+    counts = np.rint(shared.data[keep]).astype(np.int64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     # A pair of two selected parties appears in both orders: keep it once.
     _, unique = np.unique(lo * projection.num_nodes + hi, return_index=True)

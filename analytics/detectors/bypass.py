@@ -7,7 +7,7 @@ that trade for it. A front gives itself away three ways at once, and the detecto
    through its representative (the same person, or a person record sharing such an identifier with the
    delinquent's representative). Each tie counts by how specific the identifier is: an address forty
    firms of one office building share says little, a phone two firms share a lot
-   (:func:`~analytics.detectors._trade.identifier_specificity`); ties combine as a noisy-or;
+   (:func:`~analytics.detectors.common.identifier_specificity`); ties combine as a noisy-or;
 2. it was **registered after the listing**, within a window;
 3. it **buys from the delinquent's suppliers**: most of its declarations name a supplier the delinquent
    itself bought from.
@@ -38,7 +38,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from analytics.detectors._trade import (
+from analytics.detectors.common import (
     as_date,
     groups,
     identifier_specificity,

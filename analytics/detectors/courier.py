@@ -38,7 +38,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from analytics.detectors._trade import groups, named_rows, parameters_of
+from analytics.detectors.common import groups, named_rows, parameters_of
 from bigfinder.settings import Settings
 from graph.findings import EvidencePath, RingCandidate, RingMember
 from graph.tables import read_columns
@@ -267,7 +267,7 @@ def find_courier_rings(table: CourierTable, params: CourierParameters) -> list[R
 
 def _ring(group: _Group) -> RingCandidate:
     owners = group.payments[0].payer_owners
-    travelled = defaultdict(int)
+    travelled: dict[str, int] = defaultdict(int)
     for occasion in group.occasions:
         for person in occasion.travellers:
             travelled[person] += 1

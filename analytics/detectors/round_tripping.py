@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 from neo4j import Driver
 
-from analytics.detectors._trade import groups, parameters_of
+from analytics.detectors.common import groups, parameters_of
 from analytics.motifs import temporal_cycles
 from analytics.types import Cycle
 from bigfinder.settings import Settings

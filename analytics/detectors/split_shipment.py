@@ -30,7 +30,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from analytics.detectors._trade import parameters_of, read_trade_table, records
+from analytics.detectors.common import parameters_of, read_trade_table, records
 from bigfinder.settings import Settings
 from graph.findings import EvidencePath, RingCandidate, RingMember
 

@@ -14,7 +14,7 @@ importer's own payments match the low invoices. The detector asks for both signa
    none of the supplier's importers holds.
 
 Importers, suppliers and third-party accounts linked by these two kinds of tie form groups
-(:func:`~analytics.detectors._trade.groups`); a group with enough importers and at least one
+(:func:`~analytics.detectors.common.groups`); a group with enough importers and at least one
 third-party account is a ring, with the accounts' holders as payment agents.
 
 Example
@@ -39,7 +39,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from analytics.detectors._trade import groups, parameters_of, read_trade_table, records
+from analytics.detectors.common import groups, parameters_of, read_trade_table, records
 from bigfinder.settings import Settings
 from graph.findings import EvidencePath, RingCandidate, RingMember
 

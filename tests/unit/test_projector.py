@@ -2,7 +2,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-import cypher
 from graph.projector import ProjectionSpec, nodes_statement, relationship_statement
 from graph.schema import SCHEMA, UnknownSchemaElement
 
@@ -37,36 +36,62 @@ def test_a_window_that_ends_before_it_starts_is_refused() -> None:
 @pytest.mark.parametrize(
     ("rel_type", "moment"),
     [
-        ("TRANSFER", "THEN r.sent_at END AS moment"),
-        ("IMPORTED", "THEN b.declared_on END AS moment"),
-        ("SCANNED", "THEN a.scanned_at END AS moment"),
-        ("HAS_PHONE", "THEN null END AS moment"),
+        ("TRANSFER", "WITH a, r, b, r.sent_at AS moment"),
+        ("IMPORTED", "WITH a, r, b, b.declared_on AS moment"),
+        ("SCANNED", "WITH a, r, b, a.scanned_at AS moment"),
     ],
 )
 def test_relationship_statement_reads_time_where_the_schema_says(rel_type: str, moment: str) -> None:
-    text = relationship_statement(rel_type)
-    assert f"MATCH (a)-[r:{rel_type}]->(b)" in text
-    assert moment in text
-    assert "moment.epochMillis" in text  # the epoch_seconds block, filled in
-    assert "__" not in text
+    start = SCHEMA.relationship(rel_type).start[0]
+    timed = relationship_statement(rel_type, start, timed=True)
+    assert f"MATCH (a:{start})-[r:{rel_type}]->(b)" in timed
+    assert moment in timed
+    assert "moment.epochMillis" in timed  # the epoch_seconds block, filled in
+    assert "seconds >= $since" in timed
+    assert "collect(coalesce(seconds, $no_time)) AS time" in timed
+    assert "__" not in timed
+
+
+def test_columns_not_asked_for_cost_the_server_nothing() -> None:
+    plain = relationship_statement("TRANSFER", "Account")
+    assert "moment" not in plain and "$since" not in plain and "$weight_property" not in plain
+    assert "collect(null) AS weight, collect(null) AS time" in plain
+    weighted = relationship_statement("TRANSFER", "Account", weighted=True)
+    assert "toFloatOrNull(r[$weight_property])" in weighted and "collect(null) AS time" in weighted
+    assert "__" not in plain + weighted
+
+
+def test_a_time_is_only_read_where_the_schema_has_one() -> None:
+    with pytest.raises(ValueError, match="HAS_PHONE relationship has no time"):
+        relationship_statement("HAS_PHONE", "Person", timed=True)
+    with pytest.raises(ValueError, match="a Phone is not an event"):
+        nodes_statement("Phone", timed=True)
 
 
 @pytest.mark.parametrize(
-    ("label", "parts"),
+    ("label", "timed", "parts"),
     [
-        ("Declaration", ["MATCH (n:Declaration)", "n.declaration_id IS NOT NULL", "THEN n.declared_on END"]),
-        ("Phone", ["MATCH (n:Phone)", "collect(n.number) AS keys", "THEN null END"]),
+        (
+            "Declaration",
+            True,
+            ["MATCH (n:Declaration)", "n.declaration_id IS NOT NULL", "n.declared_on AS moment"],
+        ),
+        ("Declaration", False, ["collect(n.declaration_id) AS keys", "collect(null) AS time"]),
+        ("Phone", False, ["MATCH (n:Phone)", "collect(n.number) AS keys", "collect(null) AS time"]),
     ],
 )
-def test_nodes_statement_reads_keys_and_event_times(label: str, parts: list[str]) -> None:
-    text = nodes_statement(label)
+def test_nodes_statement_reads_keys_and_event_times(label: str, timed: bool, parts: list[str]) -> None:
+    text = nodes_statement(label, timed=timed)
     assert all(part in text for part in parts)
     assert "__" not in text
 
 
 def test_every_relationship_type_has_a_statement_and_unknown_ones_are_refused() -> None:
     for rel_type in SCHEMA.relationship_types:
-        assert "$start_ids" in relationship_statement(rel_type)
+        for start in SCHEMA.relationship(rel_type).start:
+            text = relationship_statement(rel_type, start, timed=SCHEMA.time_of(rel_type) is not None)
+            assert "$low <= id(a) < $high" in text and "__" not in text
     with pytest.raises(UnknownSchemaElement):
-        relationship_statement("KNOWS]->() DETACH DELETE a //")
-    assert set(cypher.names("projection")) == {"epoch_seconds", "nodes_of_label", "relationships_from"}
+        relationship_statement("KNOWS]->() DETACH DELETE a //", "Person")
+    with pytest.raises(ValueError, match="never starts at a Phone"):
+        relationship_statement("HAS_PHONE", "Phone")

@@ -68,7 +68,9 @@ def count_graph(driver: Driver, settings: Settings) -> tuple[int, int, str]:
     """Nodes, relationships and a digest of every property: what an injection must not change."""
     db = settings.neo4j_database
     nodes = driver.execute_query("MATCH (n) RETURN labels(n) AS l, properties(n) AS p", database_=db).records
-    rels = driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, properties(r) AS p", database_=db).records
+    rels = driver.execute_query(
+        "MATCH ()-[r]->() RETURN type(r) AS t, properties(r) AS p", database_=db
+    ).records
     lines = sorted(json.dumps([r[0], r[1]], sort_keys=True, default=str) for r in [*nodes, *rels])
     return len(nodes), len(rels), hashlib.sha256("\n".join(lines).encode()).hexdigest()
 

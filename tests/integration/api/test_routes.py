@@ -32,7 +32,9 @@ def test_search_by_fuzzy_name_finds_a_misspelt_person(client: TestClient, analys
 
 
 def test_search_pages(client: TestClient, analyst: dict[str, str]) -> None:
-    first = client.get("/v1/entities", params={"q": "kim lee park hanbit", "limit": 2}, headers=analyst).json()
+    first = client.get(
+        "/v1/entities", params={"q": "kim lee park hanbit", "limit": 2}, headers=analyst
+    ).json()
     assert len(first["items"]) == 2 and first["next_offset"] == 2
     second = client.get(
         "/v1/entities", params={"q": "kim lee park hanbit", "limit": 2, "offset": 2}, headers=analyst
@@ -66,7 +68,9 @@ def test_entity_detail_has_identifiers_scores_and_rings(
     assert "PageRank" in scores["pagerank"]["description"]
     assert "pagerank" not in body["properties"] and "pagerank_run" not in body["properties"]
     [ring] = body["rings"]
-    assert ring["ring_id"] == SHARED_PHONE_RING.ring_id and ring["role"] == "holder" and ring["status"] == "new"
+    assert (
+        ring["ring_id"] == SHARED_PHONE_RING.ring_id and ring["role"] == "holder" and ring["status"] == "new"
+    )
 
 
 def test_an_unknown_entity_is_a_404_problem(client: TestClient, analyst: dict[str, str]) -> None:
@@ -134,7 +138,9 @@ def test_ego_network_time_window_drops_links_outside_it(client: TestClient, anal
     assert transfers(until="2023-02-01") == {"2023-01"}
 
 
-def test_paths_between_two_people_through_the_shared_phone(client: TestClient, analyst: dict[str, str]) -> None:
+def test_paths_between_two_people_through_the_shared_phone(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
     found = client.get(
         "/v1/paths",
         params={"from_label": "Person", "from_key": "P1", "to_label": "Person", "to_key": "P2"},
@@ -155,23 +161,36 @@ def test_paths_between_two_people_through_the_shared_phone(client: TestClient, a
         headers=analyst,
     ).json()["paths"]
     # Without phones the two are linked by money: P1's account sends to P2's.
-    assert [n["id"] for n in without_phone[0]["nodes"]] == ["Person:P1", "Account:ACC001", "Account:ACC002", "Person:P2"]
+    assert [n["id"] for n in without_phone[0]["nodes"]] == [
+        "Person:P1",
+        "Account:ACC001",
+        "Account:ACC002",
+        "Person:P2",
+    ]
     too_short = client.get(
         "/v1/paths",
-        params={"from_label": "Person", "from_key": "P1", "to_label": "Person", "to_key": "P3", "max_length": 2},
+        params={
+            "from_label": "Person",
+            "from_key": "P1",
+            "to_label": "Person",
+            "to_key": "P3",
+            "max_length": 2,
+        },
         headers=analyst,
     )
     assert too_short.json()["paths"] == []
 
 
-def test_rings_ranked_and_detail_with_members_and_evidence(client: TestClient, analyst: dict[str, str]) -> None:
+def test_rings_ranked_and_detail_with_members_and_evidence(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
     listed = client.get("/v1/rings", params={"scheme": "shared_identifier"}, headers=analyst).json()
     [ring] = listed["items"]
     assert ring["rank"] == 1 and ring["member_count"] == 3 and ring["status"] == "new"
     detail = client.get(f"/v1/rings/{ring['ring_id']}", headers=analyst)
     assert detail.status_code == 200, detail.text
     body = detail.json()
-    assert [(m["label"], m["key"]) for m in body["members"]][0] == ("Phone", SHARED_PHONE)
+    assert (body["members"][0]["label"], body["members"][0]["key"]) == ("Phone", SHARED_PHONE)
     assert body["evidence"][0]["reason"] == "two people use one phone"
     assert body["runs"][0]["algorithm"] == "test_detector"
     assert client.get("/v1/rings/nope:0", headers=analyst).status_code == 404
@@ -185,7 +204,11 @@ def test_alerts_list_and_detail(client: TestClient, analyst: dict[str, str]) -> 
 
 
 def test_batch_scores_in_one_call_report_the_missing(client: TestClient, keys: dict[Role, str]) -> None:
-    refs = [{"label": "Person", "key": "P1"}, {"label": "Person", "key": "P2"}, {"label": "Company", "key": "C9"}]
+    refs = [
+        {"label": "Person", "key": "P1"},
+        {"label": "Person", "key": "P2"},
+        {"label": "Company", "key": "C9"},
+    ]
     refs += [{"label": "Account", "key": f"NOPE{i}"} for i in range(997)]
     found = client.post("/v1/scores/batch", json={"refs": refs}, headers=auth(keys[Role.MODEL_SERVICE]))
     assert found.status_code == 200, found.text

@@ -20,8 +20,8 @@ def random_projection(
 ) -> Projection:
     """A random multigraph (self-loops and parallel edges included) with positive weights.
 
-    ``self_loops=False`` moves each self-loop's end to the next node. ``times`` draws integer times from ``0..times-1`` (few values, so ties happen); without it the
-    relationships carry no time.
+    ``self_loops=False`` moves each self-loop's end to the next node. ``times`` draws integer times
+    from ``0..times-1`` (few values, so ties happen); without it the relationships carry no time.
     """
     rng = np.random.default_rng(seed)
     src = rng.integers(0, nodes, edges)
@@ -43,9 +43,8 @@ def as_networkx(p: Projection, *, directed: bool, multi: bool = True) -> nx.Grap
     graph.add_nodes_from(range(p.num_nodes))
     for i, (a, b) in enumerate(zip(p.src.tolist(), p.dst.tolist(), strict=True)):
         attrs = {"weight": float(p.weight[i]), "time": float(p.time[i]), "id": i}
-        if not multi and graph.has_edge(a, b):
-            # Simple twin of a multigraph: keep the cheapest parallel link.
-            if graph[a][b]["weight"] <= attrs["weight"]:
-                continue
+        # Simple twin of a multigraph: keep the cheapest parallel link.
+        if not multi and graph.has_edge(a, b) and graph[a][b]["weight"] <= attrs["weight"]:
+            continue
         graph.add_edge(a, b, **attrs)
     return graph

@@ -19,13 +19,13 @@ def _networkx_pagerank(graph: nx.Graph, n: int, **options: object) -> np.ndarray
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 10_000), nodes=st.integers(2, 25), edges=st.integers(1, 60), weighted=st.booleans())
+@given(
+    seed=st.integers(0, 10_000), nodes=st.integers(2, 25), edges=st.integers(1, 60), weighted=st.booleans()
+)
 def test_pagerank_matches_networkx(seed: int, nodes: int, edges: int, weighted: bool) -> None:
     p = random_projection(seed, nodes=nodes, edges=edges)
     ours = pagerank(p, weighted=weighted, backend="cpu").values
-    expected = _networkx_pagerank(
-        as_networkx(p, directed=True), nodes, weight="weight" if weighted else None
-    )
+    expected = _networkx_pagerank(as_networkx(p, directed=True), nodes, weight="weight" if weighted else None)
     np.testing.assert_allclose(ours, expected, atol=1e-6)
 
 
@@ -57,8 +57,14 @@ def test_personalized_pagerank_matches_networkx(
 def test_accomplices_of_a_watchlisted_party_rank_above_strangers() -> None:
     # The offender (0) shares a phone (1) with a front man (2); a stranger (4) only shares an address
     # (3) with someone unrelated (5).
-    nodes = [("Person", "offender"), ("Phone", "p"), ("Person", "front"), ("Address", "a"),
-             ("Person", "stranger"), ("Person", "other")]
+    nodes = [
+        ("Person", "offender"),
+        ("Phone", "p"),
+        ("Person", "front"),
+        ("Address", "a"),
+        ("Person", "stranger"),
+        ("Person", "other"),
+    ]
     edges = [(0, 1, "HAS_PHONE"), (2, 1, "HAS_PHONE"), (4, 3, "HAS_ADDRESS"), (5, 3, "HAS_ADDRESS")]
     scores = personalized_pagerank(Projection.from_edges(nodes, edges), [0], backend="cpu")
     assert scores.algorithm == "personalized_pagerank"

@@ -72,9 +72,7 @@ def test_a_node_is_its_own_shortest_path() -> None:
 
 
 def test_bad_input_is_refused() -> None:
-    p = Projection.from_edges(
-        [("Account", "A"), ("Account", "B")], [(0, 1, "TRANSFER")], weight=[-1.0]
-    )
+    p = Projection.from_edges([("Account", "A"), ("Account", "B")], [(0, 1, "TRANSFER")], weight=[-1.0])
     with pytest.raises(ValueError, match="non-negative"):
         shortest_path(p, 0, 1)
     assert shortest_path(p, 0, 1, weighted=False) is not None

@@ -1,5 +1,7 @@
+import re
 from collections.abc import Iterable, Sequence
 
+import cypher
 from analytics.detectors.base import Detector
 from analytics.detectors.courier import (
     BaggageHit,
@@ -12,6 +14,7 @@ from analytics.detectors.courier import (
     find_courier_rings,
 )
 from graph.findings import RingCandidate
+from graph.schema import SCHEMA
 
 ORGANISER_ACCOUNT = "110-000-000001"
 
@@ -127,3 +130,12 @@ def test_the_detector_keeps_the_contract() -> None:
     assert isinstance(detector, Detector)
     assert detector.scheme == "courier"
     assert detector.parameters()["min_couriers"] == 4
+
+
+def test_people_and_money_reads_name_only_schema_labels_and_types() -> None:
+    for name in cypher.names("detect_people_money"):
+        text = cypher.load("detect_people_money", name)
+        for label in re.findall(r"\(\w*:(\w+)", text) + re.findall(r"\bowner:(\w+)", text):
+            SCHEMA.node(label)
+        for rel_type in re.findall(r"\[\w*:(\w+)", text):
+            SCHEMA.relationship(rel_type)

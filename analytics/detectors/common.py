@@ -1,8 +1,8 @@
-"""What the trade-scheme detectors share: their named reads, dates, identifier weights and groupings.
+"""What the scheme detectors share: their named reads, dates, identifier weights and groupings.
 
-The bypass, undervaluation and split-shipment detectors read flat tables from
-``cypher/detect_trade.cypher``, decide in pure functions and report rings. This module holds the few
-pieces all three need so none of them repeats another.
+The detectors read flat tables from named reads (the trade schemes from ``cypher/detect_trade.cypher``),
+decide in pure functions and report rings. This module holds the few pieces several of them need, so
+none repeats another.
 
 Example
 -------

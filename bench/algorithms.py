@@ -1,0 +1,344 @@
+"""Graph algorithms benchmark: projection, WCC, Louvain and PageRank, ours against Neo4j GDS and networkx.
+
+Run by hand, never in the test suite::
+
+    .venv/bin/python bench/algorithms.py --scale 120000 --repeat 3      # about 1.1 M relationships
+    BIGFINDER_NEO4J_URI=bolt://127.0.0.1:7781 .venv/bin/python bench/algorithms.py   # a loaded server
+
+What one run does:
+
+1. Uses the Neo4j of ``BIGFINDER_NEO4J_URI`` when set, else starts the ingest bench's own local one
+   (``bench/ingest.py``: ``var/bench/neo4j``, port 7688). If the graph is empty it generates
+   ``var/bench/world-<scale>-<seed>`` and ingests it (a graph already there is reused as it is; ``--fresh``
+   wipes and re-ingests, on an external server only with ``--allow-wipe``).
+2. Projection: :func:`graph.projector.read_projection` of the whole domain graph, against
+   ``gds.graph.project`` of the same labels and relationship types (wall time seen by this process for
+   both), with relationships/s.
+3. WCC, Louvain and PageRank with our CPU backend (``analytics``; each run on a fresh copy of the
+   projection, so building the igraph / scipy graph is timed too), with GDS (``gds.<algo>.stats`` on
+   the projected graph: natural orientation for WCC and PageRank, undirected for Louvain, as ours), and
+   with networkx on a graph built from the same projection (building it is not timed).
+
+Medians over ``--repeat`` runs (networkx over ``--nx-repeat``, 1 by default: its Louvain takes minutes).
+Ratios are *their time / our time*: above 1 means we are faster. The bars of issue 4 are marked met or
+not met: projection >= 1 M relationships/s, faster than GDS, >= 20x networkx, Louvain <= 5 s. Nothing is
+asserted.
+"""
+
+# ruff: noqa: E402 - the imports below must come after the sys.path repair
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, Python puts bench/ first on sys.path, where bench/ingest.py would shadow the ingest
+# package; the project root is what the imports need.
+_BENCH_DIR = Path(__file__).resolve().parent
+if sys.path and Path(sys.path[0] or ".").resolve() == _BENCH_DIR:
+    sys.path[0] = str(_BENCH_DIR.parent)
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Annotated, Any
+
+import networkx as nx
+import numpy as np
+import typer
+from neo4j import Driver, RoutingControl
+from rich.table import Table
+
+import cypher
+from analytics.centrality import pagerank
+from analytics.community import louvain
+from analytics.components import weakly_connected_components
+from bench.ingest import console, ensure_world, run_ours, start_server, wipe
+from bigfinder.errors import BigfinderError
+from bigfinder.settings import Settings
+from graph.loader import GraphWriter
+from graph.projection import Projection
+from graph.projector import ProjectionSpec, read_projection
+from graph.store import open_driver, translate_driver_errors
+
+__all__ = ["main"]
+
+RELS_PER_S_BAR = 1_000_000
+NETWORKX_RATIO_BAR = 20.0
+LOUVAIN_SECONDS_BAR = 5.0
+RELATIONSHIPS_BAR = 1_000_000
+GDS_NATURAL = "bench_natural"
+GDS_UNDIRECTED = "bench_undirected"
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@dataclass
+class Contest:
+    """One task timed for each contender (seconds per run) with what each found, for a sanity check."""
+
+    task: str
+    ours: list[float] = field(default_factory=list)
+    gds: list[float] = field(default_factory=list)
+    networkx: list[float] = field(default_factory=list)
+    found: dict[str, str] = field(default_factory=dict)
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _timed(run: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = run()
+    return time.perf_counter() - started, result
+
+
+# -- the graph ----------------------------------------------------------------------------------------
+
+
+def ensure_graph(driver: Driver, settings: Settings, scale: int, seed: int, fresh: bool) -> None:
+    """Ingest the generated world unless the graph already holds one (or ``fresh`` asks to redo it)."""
+    counts = GraphWriter(driver, settings).counts()
+    if sum(counts.relationships.values()) and not fresh:
+        console.print(
+            f"Reusing the graph in the database: {sum(counts.nodes.values()):,} nodes, "
+            f"{sum(counts.relationships.values()):,} relationships"
+        )
+        return
+    world = ensure_world(scale, seed)
+    console.print(f"Ingesting {world} (wiping took {wipe(driver, settings):.1f} s)")
+    done = run_ours(driver, settings, world, settings.ingest_batch_size)
+    console.print(f"  {done.elements:,} graph elements in {done.seconds:.1f} s")
+
+
+def _read(driver: Driver, settings: Settings, name: str, **params: Any) -> dict[str, Any]:
+    with translate_driver_errors(settings):
+        records = driver.execute_query(
+            cypher.load("bench", name),
+            params,
+            database_=settings.neo4j_database,
+            routing_=RoutingControl.READ,
+        ).records
+    return records[0].data() if records else {}
+
+
+def gds_available(driver: Driver, settings: Settings) -> bool:
+    try:
+        _read(driver, settings, "gds_drop", graph="bench_probe")
+    except BigfinderError as exc:
+        console.print(f"[yellow]GDS not usable, its columns stay empty:[/yellow] {exc.detail}")
+        return False
+    return True
+
+
+def gds_projection(projection: Projection, orientation: str) -> dict[str, Any]:
+    """The ``gds.graph.project`` arguments for the labels and types ``projection`` holds."""
+    present = sorted({int(t) for t in np.unique(projection.rel_type)})
+    return {
+        "labels": [projection.labels[i] for i in sorted({int(x) for x in np.unique(projection.node_label)})],
+        "relationships": {projection.rel_types[t]: {"orientation": orientation} for t in present},
+    }
+
+
+# -- contenders ---------------------------------------------------------------------------------------
+
+
+def time_projections(
+    driver: Driver, settings: Settings, repeat: int, gds: bool
+) -> tuple[Projection, Contest]:
+    contest = Contest("projection")
+    projection: Projection | None = None
+    for _ in range(repeat):
+        seconds, projection = _timed(lambda: read_projection(driver, settings, ProjectionSpec()))
+        contest.ours.append(seconds)
+    assert projection is not None
+    contest.found["ours"] = f"{projection.num_nodes:,} nodes, {projection.num_relationships:,} rels"
+    if gds:
+        arguments = gds_projection(projection, "NATURAL")
+        for run in range(repeat):
+            _read(driver, settings, "gds_drop", graph=GDS_NATURAL)
+            seconds, answer = _timed(
+                lambda: _read(driver, settings, "gds_project", graph=GDS_NATURAL, **arguments)
+            )
+            contest.gds.append(seconds)
+            if run == 0:
+                contest.found["gds"] = f"{answer['nodeCount']:,} nodes, {answer['relationshipCount']:,} rels"
+        _read(driver, settings, "gds_drop", graph=GDS_UNDIRECTED)
+        _read(
+            driver, settings, "gds_project", graph=GDS_UNDIRECTED, **gds_projection(projection, "UNDIRECTED")
+        )
+    return projection, contest
+
+
+def fresh(projection: Projection) -> Projection:
+    """A copy the CPU backend has not seen, so its graph building is timed every run."""
+    return projection.select()
+
+
+TASKS = ("wcc", "louvain", "pagerank")
+
+
+def ours_task(task: str, projection: Projection) -> str:
+    """Run ``task`` with our CPU backend; what it found, in words."""
+    if task == "wcc":
+        return f"{weakly_connected_components(projection, backend='cpu').count:,} components"
+    if task == "louvain":
+        found = louvain(projection, backend="cpu")
+        return f"{found.count:,} communities, modularity {found.modularity or 0.0:.3f}"
+    return f"sum {float(pagerank(projection, backend='cpu').values.sum()):.3f}"
+
+
+GDS = {
+    "wcc": (GDS_NATURAL, "gds_wcc"),
+    "louvain": (GDS_UNDIRECTED, "gds_louvain"),
+    "pagerank": (GDS_NATURAL, "gds_pagerank"),
+}
+
+
+def networkx_graphs(projection: Projection) -> tuple[nx.Graph, nx.DiGraph]:
+    """The projection as networkx graphs (undirected for WCC and Louvain, directed for PageRank)."""
+    edges = list(zip(projection.src.tolist(), projection.dst.tolist(), strict=True))
+    undirected: nx.Graph = nx.Graph()
+    undirected.add_nodes_from(range(projection.num_nodes))
+    undirected.add_edges_from(edges)
+    directed: nx.DiGraph = nx.DiGraph()
+    directed.add_nodes_from(range(projection.num_nodes))
+    directed.add_edges_from(edges)
+    return undirected, directed
+
+
+def networkx_task(task: str, undirected: nx.Graph, directed: nx.DiGraph) -> str:
+    if task == "wcc":
+        return f"{nx.number_connected_components(undirected):,} components"
+    if task == "louvain":
+        found = nx.community.louvain_communities(undirected, seed=0)
+        return f"{len(found):,} communities, modularity {nx.community.modularity(undirected, found):.3f}"
+    return f"sum {sum(nx.pagerank(directed, alpha=0.85).values()):.3f}"
+
+
+def time_algorithms(
+    driver: Driver, settings: Settings, projection: Projection, repeat: int, nx_repeat: int, gds: bool
+) -> list[Contest]:
+    contests = [Contest(task) for task in TASKS]
+    for contest in contests:
+        for _ in range(repeat):
+            copy = fresh(projection)
+            seconds, found = _timed(partial(ours_task, contest.task, copy))
+            contest.ours.append(seconds)
+        contest.found["ours"] = found
+        console.print(f"  ours {contest.task}: {_median(contest.ours):.2f} s ({found})")
+        if gds:
+            graph, statement = GDS[contest.task]
+            for _ in range(repeat):
+                seconds, answer = _timed(partial(_read, driver, settings, statement, graph=graph))
+                contest.gds.append(seconds)
+            extra = f", modularity {answer['modularity']:.3f}" if "modularity" in answer else ""
+            contest.found["gds"] = f"{answer['found']:,}{extra}"
+            console.print(f"  GDS  {contest.task}: {_median(contest.gds):.2f} s ({contest.found['gds']})")
+    if nx_repeat:
+        seconds, (undirected, directed) = _timed(lambda: networkx_graphs(projection))
+        console.print(f"  networkx graphs built in {seconds:.1f} s (not timed below)")
+        for contest in contests:
+            for _ in range(nx_repeat):
+                seconds, found = _timed(partial(networkx_task, contest.task, undirected, directed))
+                contest.networkx.append(seconds)
+            contest.found["networkx"] = found
+            console.print(f"  networkx {contest.task}: {_median(contest.networkx):.1f} s ({found})")
+    if gds:
+        for graph in (GDS_NATURAL, GDS_UNDIRECTED):
+            _read(driver, settings, "gds_drop", graph=graph)
+    return contests
+
+
+# -- report -------------------------------------------------------------------------------------------
+
+
+def _seconds(values: Sequence[float]) -> str:
+    middle = _median(values)
+    return "-" if middle is None else f"{middle:.2f} s"
+
+
+def _ratio(theirs: Sequence[float], ours: Sequence[float]) -> float | None:
+    a, b = _median(theirs), _median(ours)
+    return None if a is None or not b else a / b
+
+
+def _bar(met: bool | None) -> str:
+    if met is None:
+        return "-"
+    return "[green]met[/green]" if met else "[red]not met[/red]"
+
+
+def print_report(projection: Projection, contests: Sequence[Contest], repeat: int) -> None:
+    table = Table(title=f"Algorithms benchmark: median of {repeat} runs (networkx: see its column)")
+    for column in ("task", "ours", "GDS", "networkx", "GDS / ours", "networkx / ours", "bars", "found"):
+        table.add_column(column)
+    for contest in contests:
+        vs_gds = _ratio(contest.gds, contest.ours)
+        vs_nx = _ratio(contest.networkx, contest.ours)
+        bars = [f"faster than GDS {_bar(None if vs_gds is None else vs_gds > 1)}"]
+        if contest.task != "projection":
+            bars.append(f">= 20x networkx {_bar(None if vs_nx is None else vs_nx >= NETWORKX_RATIO_BAR)}")
+        else:
+            rate = projection.num_relationships / (_median(contest.ours) or 1.0)
+            bars.append(f"{rate:,.0f} rels/s >= 1 M {_bar(rate >= RELS_PER_S_BAR)}")
+        if contest.task == "louvain":
+            bars.append(f"<= 5 s {_bar((_median(contest.ours) or 0.0) <= LOUVAIN_SECONDS_BAR)}")
+        table.add_row(
+            contest.task,
+            _seconds(contest.ours),
+            _seconds(contest.gds),
+            _seconds(contest.networkx),
+            "-" if vs_gds is None else f"{vs_gds:.2f}",
+            "-" if vs_nx is None else f"{vs_nx:.1f}",
+            "\n".join(bars),
+            "\n".join(f"{who}: {what}" for who, what in contest.found.items()),
+        )
+    console.print(table)
+    size = projection.num_relationships
+    met = _bar(size >= RELATIONSHIPS_BAR)
+    console.print(f"graph: {projection.num_nodes:,} nodes, {size:,} relationships ({met} >= 1 M)")
+
+
+@app.command()
+def main(
+    scale: Annotated[int, typer.Option(help="Persons and companies of the generated world.")] = 120_000,
+    seed: Annotated[int, typer.Option(help="Seed of the generated world.")] = 7,
+    repeat: Annotated[int, typer.Option(min=1, help="Runs of ours and GDS; medians when > 1.")] = 3,
+    nx_repeat: Annotated[int, typer.Option(min=0, help="Runs of networkx (0: skip it).")] = 1,
+    gds: Annotated[bool, typer.Option(help="Compare with Neo4j GDS when it loads.")] = True,
+    fresh_graph: Annotated[bool, typer.Option("--fresh", help="Wipe and re-ingest the world.")] = False,
+    port: Annotated[int, typer.Option(help="Bolt port of the bench's own local Neo4j.")] = 7688,
+    heap: Annotated[str, typer.Option(help="Heap of the bench's local Neo4j.")] = "1g",
+    pagecache: Annotated[str, typer.Option(help="Page cache of the bench's local Neo4j.")] = "512m",
+    keep_server: Annotated[bool, typer.Option(help="Leave the bench's local Neo4j running.")] = False,
+    allow_wipe: Annotated[bool, typer.Option(help="Allow wiping the external Neo4j.")] = False,
+) -> None:
+    """Time projection, WCC, Louvain and PageRank: ours against GDS and networkx on the same graph."""
+    server = start_server(port, heap, pagecache)
+    settings = server.settings
+    driver = open_driver(settings)
+    try:
+        if fresh_graph and settings.external_neo4j and not allow_wipe:
+            raise BigfinderError(
+                f"--fresh would wipe {settings.neo4j_uri}; add --allow-wipe if that is meant"
+            )
+        ensure_graph(driver, settings, scale, seed, fresh_graph)
+        use_gds = gds and gds_available(driver, settings)
+        projection, projected = time_projections(driver, settings, repeat, use_gds)
+        console.print(f"  projection: ours {_seconds(projected.ours)}, GDS {_seconds(projected.gds)}")
+        contests = [projected, *time_algorithms(driver, settings, projection, repeat, nx_repeat, use_gds)]
+        print_report(projection, contests, repeat)
+    except BigfinderError as exc:
+        console.print(f"[red]error:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+    finally:
+        driver.close()
+        if server.local and server.started_here and not keep_server:
+            console.print(f"Neo4j stopped in {server.local.stop().seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    app()
