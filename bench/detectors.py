@@ -43,7 +43,7 @@ from analytics.detectors.base import Detector
 from analytics.detectors.bypass import BypassImportDetector
 from analytics.detectors.split_shipment import SplitShipmentDetector
 from analytics.detectors.undervaluation import UndervaluationDetector
-from analytics.evaluation import RingQuality, load_ground_truth, ring_quality
+from analytics.evaluation import RingQuality, load_ground_truth, load_identities, ring_quality
 from bigfinder.errors import BigfinderError
 from bigfinder.settings import PROJECT_ROOT, Settings
 from graph.admin import init_schema
@@ -107,14 +107,15 @@ def run_detectors(
 ) -> list[SchemeRun]:
     """Run each detector and score its candidates against the planted rings of its scheme."""
     truth = load_ground_truth(ground_truth)
+    identity_file = ground_truth.with_name("identity_truth.csv")
+    identities = load_identities(identity_file) if identity_file.exists() else None
     runs = []
     for detector in detectors:
         started = time.perf_counter()
         candidates = detector.detect(driver, settings)
         seconds = time.perf_counter() - started
-        runs.append(
-            SchemeRun(type(detector).__name__, ring_quality(detector.scheme, candidates, truth), seconds)
-        )
+        quality = ring_quality(detector.scheme, candidates, truth, identities)
+        runs.append(SchemeRun(type(detector).__name__, quality, seconds))
     return runs
 
 
