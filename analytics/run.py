@@ -260,4 +260,4 @@ class Analysis:
         summary = f"{len(rings):,} rings, {written.members_linked:,} members, {written.stale:,} gone stale"
         self._writer.finish_run(run, {"rings": len(rings), "members": written.members_linked})
         self._progress(detector.scheme, 1, 1)
-        return StepReport(detector.scheme, run.algorithm, "cpu", summary, seconds, run.run_id), len(rings)
+        return StepReport(detector.scheme, run.algorithm, "-", summary, seconds, run.run_id), len(rings)

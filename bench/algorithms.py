@@ -219,9 +219,16 @@ def networkx_task(task: str, undirected: nx.Graph, directed: nx.DiGraph) -> str:
 
 
 def time_algorithms(
-    driver: Driver, settings: Settings, projection: Projection, repeat: int, nx_repeat: int, gds: bool
+    driver: Driver,
+    settings: Settings,
+    projection: Projection,
+    tasks: Sequence[str],
+    repeats: tuple[int, int],
+    gds: bool,
 ) -> list[Contest]:
-    contests = [Contest(task) for task in TASKS]
+    """Each of ``tasks`` timed ``repeats[0]`` times for ours and GDS, ``repeats[1]`` for networkx."""
+    repeat, nx_repeat = repeats
+    contests = [Contest(task) for task in tasks]
     for contest in contests:
         for _ in range(repeat):
             copy = fresh(projection)
@@ -309,6 +316,7 @@ def main(
     repeat: Annotated[int, typer.Option(min=1, help="Runs of ours and GDS; medians when > 1.")] = 3,
     nx_repeat: Annotated[int, typer.Option(min=0, help="Runs of networkx (0: skip it).")] = 1,
     gds: Annotated[bool, typer.Option(help="Compare with Neo4j GDS when it loads.")] = True,
+    tasks: Annotated[str, typer.Option(help="Algorithms to time, comma-separated.")] = ",".join(TASKS),
     fresh_graph: Annotated[bool, typer.Option("--fresh", help="Wipe and re-ingest the world.")] = False,
     port: Annotated[int, typer.Option(help="Bolt port of the bench's own local Neo4j.")] = 7688,
     heap: Annotated[str, typer.Option(help="Heap of the bench's local Neo4j.")] = "1g",
@@ -329,7 +337,11 @@ def main(
         use_gds = gds and gds_available(driver, settings)
         projection, projected = time_projections(driver, settings, repeat, use_gds)
         console.print(f"  projection: ours {_seconds(projected.ours)}, GDS {_seconds(projected.gds)}")
-        contests = [projected, *time_algorithms(driver, settings, projection, repeat, nx_repeat, use_gds)]
+        chosen = [task.strip() for task in tasks.split(",") if task.strip()]
+        if unknown := sorted(set(chosen) - set(TASKS)):
+            raise BigfinderError(f"unknown tasks {unknown}; choose from {', '.join(TASKS)}")
+        timed = time_algorithms(driver, settings, projection, chosen, (repeat, nx_repeat), use_gds)
+        contests = [projected, *timed]
         print_report(projection, contests, repeat)
     except BigfinderError as exc:
         console.print(f"[red]error:[/red] {exc.detail}")

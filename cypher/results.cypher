@@ -28,7 +28,7 @@ SET n.__PROPERTY__ = row.value, n.__RUN_PROPERTY__ = $run_id
 RETURN count(n) AS written
 
 // name: merge_rings
-// ON CREATE only: an investigator's status (new -> reviewing -> confirmed / dismissed) survives re-runs.
+// ON CREATE only: an investigator's status (new -> in_review -> escalated / dismissed) survives re-runs.
 UNWIND $rows AS row
 MATCH (run:AnalysisRun {run_id: $run_id})
 MERGE (ring:Ring {ring_id: row.ring_id})

@@ -1,8 +1,11 @@
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from graph.projector import ProjectionSpec, nodes_statement, relationship_statement
+from graph.projector import ProjectionSpec, _dense_index, nodes_statement, relationship_statement
 from graph.schema import SCHEMA, UnknownSchemaElement
 
 
@@ -95,3 +98,21 @@ def test_every_relationship_type_has_a_statement_and_unknown_ones_are_refused() 
         relationship_statement("KNOWS]->() DETACH DELETE a //", "Person")
     with pytest.raises(ValueError, match="never starts at a Phone"):
         relationship_statement("HAS_PHONE", "Phone")
+
+
+@given(
+    st.lists(st.integers(0, 10**9), unique=True, max_size=50), st.lists(st.integers(0, 10**9), max_size=50)
+)
+def test_internal_ids_map_to_node_indices_by_table_or_by_search(
+    projected: list[int], looked_up: list[int]
+) -> None:
+    """Dense ids go through a table, ids spread far apart through a binary search: same answers."""
+    for ids in (projected, [i % 1000 for i in dict.fromkeys(i % 1000 for i in projected)]):
+        index_of = _dense_index(np.asarray(ids, dtype=np.int64))
+        queries = np.asarray(looked_up + ids, dtype=np.int64)
+        indices, found = index_of(queries)
+        expected = {node_id: i for i, node_id in enumerate(ids)}
+        assert found.tolist() == [q in expected for q in queries.tolist()]
+        assert [int(i) for i, f in zip(indices, found, strict=True) if f] == [
+            expected[q] for q in queries.tolist() if q in expected
+        ]
