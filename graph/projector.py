@@ -45,8 +45,9 @@ __all__ = ["ProgressHook", "ProjectionSpec", "nodes_statement", "read_projection
 #: ``(phase, done, total)``: called after each read, as the ingest's progress hook is.
 ProgressHook = Callable[[str, int, int | None], None]
 
-#: Start nodes per relationship read: bounds the lists the server builds for one record.
-START_NODES_PER_READ = 100_000
+#: Start nodes per relationship read: bounds the lists the server builds for one record. Each read
+#: scans the whole type, so a graph of a few million relationships reads each type at once.
+START_NODES_PER_READ = 500_000
 #: Reads in flight at once: the server answers one per core while this process unpacks another.
 READ_THREADS = min(4, os.cpu_count() or 2)
 
@@ -137,15 +138,13 @@ def nodes_statement(label: str, *, timed: bool = False) -> str:
     )
 
 
-def relationship_statement(rel_type: str, start: str, *, timed: bool = False, weighted: bool = False) -> str:
-    """The read of ``rel_type`` relationships leaving ``start`` nodes, filled from the schema.
+def relationship_statement(rel_type: str, *, timed: bool = False, weighted: bool = False) -> str:
+    """The read of ``rel_type`` relationships, filled from the schema.
 
     ``timed`` reads each relationship's time (where :meth:`GraphSchema.time_of` says it lives) and
     applies the window to it; ``weighted`` reads the weight property.
     """
     rel = SCHEMA.relationship(rel_type)
-    if start not in rel.start:
-        raise ValueError(f"a {rel.type} relationship never starts at a {start}")
     time = SCHEMA.time_of(rel.type)
     if timed and time is None:
         raise ValueError(f"a {rel.type} relationship has no time to read")
@@ -156,7 +155,6 @@ def relationship_statement(rel_type: str, start: str, *, timed: bool = False, we
         else "",
         time=cypher.load("projection", "time_column") if timed else _NOTHING,
         weight=cypher.load("projection", "weight_column") if weighted else _NOTHING,
-        start=SCHEMA.node(start).label,
         type=rel.type,
     )
 
@@ -201,9 +199,10 @@ def read_projection(
 ) -> Projection:
     """The part of the graph ``spec`` describes (the whole domain graph by default), as arrays.
 
-    Nodes are ordered by label (in ``spec`` order), then by internal id; relationships by type, then by
-    start node. Relationships whose end node is not projected (a label left out) are dropped. The
-    reads run :data:`READ_THREADS` at a time; ``progress`` is called from this thread only.
+    Nodes are ordered by label (in ``spec`` order), then by internal id; relationships by type (in
+    schema order), then as the server scanned them. Relationships whose end node is not projected (a
+    label left out) are dropped. The reads run :data:`READ_THREADS` at a time; ``progress`` is called
+    from this thread only.
     """
     spec = spec or ProjectionSpec()
     reader = _Reader(driver, settings)
@@ -252,34 +251,34 @@ def _read_relationships(
     # A window asks for events inside it: a type without times has none there, and is not read.
     reads = {
         rel_type: [
-            pool.submit(reader.relationships, rel_type, start, low, high, spec.windowed, params)
-            for start, low, high in _start_chunks(rel_type, by_label)
+            pool.submit(reader.relationships, rel_type, low, high, spec.windowed, params)
+            for low, high in _start_chunks(rel_type, by_label)
             if SCHEMA.time_of(rel_type) or not spec.windowed
         ]
         for rel_type in spec.projected_rel_types
     }
     columns = []
     for rel_type, chunks in reads.items():
-        for done, chunk in enumerate(chunks, 1):
-            chunk.result()
-            report(f"relationships {rel_type}", done, len(chunks))
-        columns.append(_Relationships.joined([chunk.result() for chunk in chunks]))
+        done: list[_Relationships] = []
+        for chunk in chunks:
+            done.append(chunk.result())
+            report(f"relationships {rel_type}", len(done), len(chunks))
+        columns.append(_Relationships.joined(done))
     return columns
 
 
-def _start_chunks(rel_type: str, by_label: dict[str, _I64]) -> list[tuple[str, int, int]]:
-    """``(start label, low, high)`` per read: internal id ranges of at most a chunk of start nodes each.
+def _start_chunks(rel_type: str, by_label: dict[str, _I64]) -> list[tuple[int, int]]:
+    """``(low, high)`` per read: internal id ranges holding at most a chunk of projected start nodes.
 
-    The ids of each label are sorted, so consecutive runs of them make ranges that hold exactly the
-    chunk's nodes of that label (other labels' nodes in the range are not matched).
+    Consecutive runs of the sorted start ids make ranges that cover every projected start node once;
+    a relationship from another node in a range is dropped when the columns are mapped to indices.
     """
-    chunks = []
-    for label in SCHEMA.relationship(rel_type).start:
-        ids = by_label.get(label, np.zeros(0, dtype=np.int64))
-        for begin in range(0, len(ids), START_NODES_PER_READ):
-            last = int(ids[min(begin + START_NODES_PER_READ, len(ids)) - 1])
-            chunks.append((label, int(ids[begin]), last + 1))
-    return chunks
+    starts = [by_label[label] for label in SCHEMA.relationship(rel_type).start if label in by_label]
+    ids = np.sort(_joined(starts, np.int64))
+    return [
+        (int(ids[begin]), int(ids[min(begin + START_NODES_PER_READ, len(ids)) - 1]) + 1)
+        for begin in range(0, len(ids), START_NODES_PER_READ)
+    ]
 
 
 def _label_times_needed(label: str, rel_types: Sequence[str], spec: ProjectionSpec) -> bool:
@@ -328,12 +327,12 @@ class _Reader:
         return ids[order], keys, times
 
     def relationships(
-        self, rel_type: str, start: str, low: int, high: int, windowed: bool, params: dict[str, Any]
+        self, rel_type: str, low: int, high: int, windowed: bool, params: dict[str, Any]
     ) -> _Relationships:
-        """The ``rel_type`` relationships leaving ``start`` nodes with internal ids in ``[low, high)``."""
+        """The ``rel_type`` relationships leaving nodes with internal ids in ``[low, high)``."""
         time = SCHEMA.time_of(rel_type)
         timed = time is not None and (windowed or time.side == "relationship")
-        statement = relationship_statement(rel_type, start, timed=timed, weighted=params["weighted"])
+        statement = relationship_statement(rel_type, timed=timed, weighted=params["weighted"])
         record = self._read(statement, low=low, high=high, **params)
         return _Relationships(
             [np.asarray(record["src"], dtype=np.int64)],
