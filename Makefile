@@ -11,7 +11,8 @@ install:
 
 # The main job, extended by each component as it lands: start Neo4j, create the schema, generate a
 # small synthetic world and load it (idempotent: a second run changes nothing), run the graph analytics
-# and the scheme detectors (scores, communities and rings written back), report.
+# and the scheme detectors (scores, communities and rings written back), report; then serve the API in
+# the background with an admin key kept in var/api/demo-admin.key (`make stop` stops both).
 demo: install
 	$(RUN) bigfinder neo4j start
 	$(RUN) bigfinder db init
@@ -19,6 +20,16 @@ demo: install
 	$(RUN) bigfinder ingest var/world
 	$(RUN) bigfinder analyze
 	$(RUN) bigfinder neo4j status
+	$(RUN) bigfinder api key ensure --role admin --owner demo-admin --key-file var/api/demo-admin.key
+	@if curl -s -o /dev/null http://127.0.0.1:8000/v1/health; then \
+		echo "API already running at http://127.0.0.1:8000/v1/docs"; \
+	else \
+		nohup $(RUN) bigfinder api serve --pid-file var/api/api.pid > var/api/api.log 2>&1 & \
+		for i in $$(seq 50); do curl -s -o /dev/null http://127.0.0.1:8000/v1/health && break; sleep 0.2; done; \
+		echo "API serving at http://127.0.0.1:8000/v1/docs (log var/api/api.log; \`make stop\` stops it)"; \
+	fi
+	@echo "Try: curl -H \"Authorization: Bearer \$$(cat var/api/demo-admin.key)\" -H 'X-Purpose: demo' \
+		'http://127.0.0.1:8000/v1/alerts?limit=5'"
 
 lint:
 	$(RUN) ruff check .
@@ -29,4 +40,5 @@ test: install lint
 	$(RUN) pytest
 
 stop:
+	@if [ -f var/api/api.pid ]; then kill $$(cat var/api/api.pid) 2>/dev/null || true; rm -f var/api/api.pid; fi
 	$(RUN) bigfinder neo4j stop

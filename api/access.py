@@ -63,6 +63,8 @@ class Role(StrEnum):
     ANALYST = "analyst"
     MODEL_SERVICE = "model_service"
     ADMIN = "admin"
+    #: An X-ray scanner posting its hits (``/v1/xray/hits``); it may read nothing.
+    SCANNER = "scanner"
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,25 @@ class AccessStore:
         # FULL: a committed audit row survives a power cut, not only a crash of the process.
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        # Audit rows are written through a connection of their own, so a commit waiting on the disk
+        # never holds up key look-ups (WAL readers do not wait for the writer).
+        in_memory = str(path) == ":memory:"
+        self._audit_db = self._db if in_memory else sqlite3.connect(str(path), check_same_thread=False)
+        self._audit_db.execute("PRAGMA synchronous=FULL")
+        self._audit_lock = self._lock if in_memory else threading.Lock()
+        # Group commit: rows wait in _pending; one waiting caller at a time commits all of them (one
+        # fsync for every request that arrived meanwhile) while the others wait for their ticket.
+        self._commit_turn = threading.Condition()
+        self._pending: list[tuple[str, ...]] = []
+        self._tickets = 0
+        self._durable = 0
+        self._committing = False
 
     def close(self) -> None:
         """Close the file (the lifespan's end, the CLI command's end)."""
         with self._lock:
+            if self._audit_db is not self._db:
+                self._audit_db.close()
             self._db.close()
 
     def create_key(self, role: Role, owner: str) -> CreatedKey:
@@ -172,19 +189,59 @@ class AccessStore:
             ).fetchall()
         return [KeyInfo(r[0], Role(r[1]), r[2], r[3], r[4]) for r in rows]
 
+    def holds_active_key(self, owner: str, roles: frozenset[Role]) -> bool:
+        """Whether ``owner`` holds an active key of one of ``roles`` (a case's assignee must)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT role FROM api_key WHERE owner = ? AND revoked_at IS NULL", (owner,)
+            ).fetchall()
+        return any(Role(row[0]) in roles for row in rows)
+
     def record(self, principal: Principal, action: str, subjects: list[str], purpose: str) -> None:
-        """Audit ``action`` on each of ``subjects`` by ``principal``, committed before returning."""
+        """Audit ``action`` on each of ``subjects`` by ``principal``, committed before returning.
+
+        Concurrent callers share commits: each waits until a commit that includes its rows is on disk.
+        """
         at = _now()
         rows = [
             (at, principal.key_id, principal.owner, principal.role.value, action, subject, purpose)
             for subject in subjects
         ]
-        with self._lock:
-            self._db.executemany(
-                "INSERT INTO audit (at, key_id, owner, role, action, subject, purpose) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+        with self._commit_turn:
+            self._pending.extend(rows)
+            self._tickets += 1
+            ticket = self._tickets
+            while self._durable < ticket:
+                if self._committing:
+                    self._commit_turn.wait()
+                else:
+                    self._commit_pending()
+
+    def _commit_pending(self) -> None:
+        """Commit every pending row in one transaction (called holding ``_commit_turn``, released
+        meanwhile)."""
+        batch, self._pending = self._pending, []
+        upto = self._tickets
+        self._committing = True
+        self._commit_turn.release()
+        try:
+            with self._audit_lock, self._audit_db:
+                self._audit_db.executemany(
+                    "INSERT INTO audit (at, key_id, owner, role, action, subject, purpose) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    batch,
+                )
+        except BaseException:
+            # Put the rows back for the next committer: an audit row may be late, never lost.
+            self._commit_turn.acquire()
+            self._pending[:0] = batch
+            self._committing = False
+            self._commit_turn.notify_all()
+            raise
+        self._commit_turn.acquire()
+        self._durable = max(self._durable, upto)
+        self._committing = False
+        self._commit_turn.notify_all()
 
     def audit(
         self,

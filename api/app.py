@@ -18,6 +18,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.access import AccessStore
+from api.cases import Cases
+from api.ingest_jobs import IngestJobs
 from api.investigation import Investigation
 from api.metrics import ApiMetrics, MetricsMiddleware
 from api.problems import install_problem_handlers
@@ -27,6 +29,8 @@ from api.schemas import ProblemPublic
 from bigfinder import __version__
 from bigfinder.settings import Settings, get_settings
 from graph.store import open_driver
+from xray_service.intake import XRayIntake
+from xray_service.routes import router as xray_router
 
 __all__ = ["create_app"]
 
@@ -37,6 +41,7 @@ _PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
         (401, "No or unknown API key"),
         (403, "The key's role may not use this route"),
         (404, "Not found"),
+        (409, "Not allowed in the current state (a workflow step, a closed case)"),
         (422, "Invalid request"),
         (429, "Rate limit reached (see Retry-After)"),
         (503, "Neo4j unreachable (see Retry-After)"),
@@ -53,10 +58,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         driver = open_driver(settings, verify=False)
         access = AccessStore(settings.api_access_db)
         app.state.investigation = Investigation(driver, settings)
+        app.state.cases = Cases(app.state.investigation)
+        app.state.ingest_jobs = IngestJobs(driver, settings)
         app.state.access = access
+        # The X-ray intake (its spool and drainer) mounted under /v1/xray; it also runs on its own.
+        app.state.xray = XRayIntake(driver, settings)
         try:
             yield
         finally:
+            app.state.xray.close()
+            app.state.ingest_jobs.close()
             driver.close()
             access.close()
 
@@ -75,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = ApiMetrics()
     install_problem_handlers(app)
     app.include_router(v1_router)
+    app.include_router(xray_router)
     app.include_router(metrics_router)
     if settings.api_cors_origins:
         app.add_middleware(

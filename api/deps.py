@@ -7,15 +7,27 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.access import AccessStore
+from api.cases import Cases
+from api.ingest_jobs import IngestJobs
 from api.investigation import Investigation
 from bigfinder.settings import Settings
 
-__all__ = ["AccessDep", "InvestigationDep", "SettingsDep"]
+__all__ = ["AccessDep", "CasesDep", "IngestJobsDep", "InvestigationDep", "SettingsDep"]
 
 
 def _investigation(request: Request) -> Investigation:
     investigation: Investigation = request.app.state.investigation
     return investigation
+
+
+def _cases(request: Request) -> Cases:
+    cases: Cases = request.app.state.cases
+    return cases
+
+
+def _ingest_jobs(request: Request) -> IngestJobs:
+    jobs: IngestJobs = request.app.state.ingest_jobs
+    return jobs
 
 
 def _access(request: Request) -> AccessStore:
@@ -30,4 +42,6 @@ def _settings(request: Request) -> Settings:
 
 InvestigationDep = Annotated[Investigation, Depends(_investigation)]
 AccessDep = Annotated[AccessStore, Depends(_access)]
+CasesDep = Annotated[Cases, Depends(_cases)]
+IngestJobsDep = Annotated[IngestJobs, Depends(_ingest_jobs)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

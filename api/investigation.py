@@ -59,6 +59,7 @@ from api.schemas import (
 from bigfinder.errors import EntityNotFound, InvalidTransition, RingNotFound
 from bigfinder.settings import Settings
 from graph.admin import FULLTEXT_NAMES_INDEX
+from graph.features import FEATURE_META_PREFIX, FEATURE_PREFIX, feature_properties, write_feature_rows
 from graph.results import RESULT_PROPERTIES
 from graph.schema import SCHEMA
 from graph.store import translate_driver_errors
@@ -69,6 +70,7 @@ __all__ = [
     "MAX_NAME_HITS",
     "Investigation",
     "check_transition",
+    "explained_scores",
     "feature_properties",
     "identifier_candidates",
     "name_query",
@@ -95,8 +97,8 @@ ALERT_TRANSITIONS: dict[AlertStatus, frozenset[AlertStatus]] = {
 }
 #: Name search pages through this many best hits at most ("refine the query" beyond).
 MAX_NAME_HITS = 1_000
-_FEATURE = "feature__"
-_FEATURE_META = "featuremeta__"
+_FEATURE = FEATURE_PREFIX
+_FEATURE_META = FEATURE_META_PREFIX
 _IDENTIFIER_LIMIT = 200
 _PASSPORT = re.compile(r"^([A-Za-z]{2,3})[\s:]+(\S.*)$")
 _WORD = re.compile(r"\w+")
@@ -148,20 +150,6 @@ def check_transition(current: str | None, wanted: AlertStatus) -> None:
         raise InvalidTransition(f"an alert that is {current} cannot become {wanted}; next: {nexts}")
 
 
-def feature_properties(
-    model: str, version: str, features: Mapping[str, float], written_at: str
-) -> dict[str, Any]:
-    """The node properties a model's features are stored as: ``feature__<model>__<name>`` plus metadata.
-
-    Model and feature names are validated identifiers without ``__``, so a property name is never
-    ambiguous and never one of the entity's own.
-    """
-    props: dict[str, Any] = {f"{_FEATURE}{model}__{name}": float(v) for name, v in features.items()}
-    props[f"{_FEATURE_META}{model}__version"] = version
-    props[f"{_FEATURE_META}{model}__written_at"] = written_at
-    return props
-
-
 def _plain(value: Any) -> Any:
     """A property value as JSON: temporal values as ISO text, lists and maps element-wise."""
     if isinstance(value, list):
@@ -188,10 +176,10 @@ def _label_statement(name: str, label: str) -> str:
 
 
 @cache
-def _refs_statement(name: str) -> str:
-    """``name`` with one lookup branch per entity label in place of ``__BRANCHES__``."""
+def _refs_statement(name: str, file: str = "api") -> str:
+    """``name`` (of ``cypher/<file>.cypher``) with one lookup branch per entity label for ``__BRANCHES__``."""
     branches = "\nUNION\n".join(_label_statement("ref_branch", label) for label in ENTITY_LABELS)
-    return cypher.load("api", name).replace("__BRANCHES__", branches)
+    return cypher.load(file, name).replace("__BRANCHES__", branches)
 
 
 T = TypeVar("T")
@@ -223,6 +211,18 @@ class Investigation:
             ) as session,
         ):
             return [record.data() for record in session.run(statement, params)]
+
+    def read(self, statement: str, **params: Any) -> list[dict[str, Any]]:
+        """A named read for the API's other services (cases), with the same 503 behaviour."""
+        return self._read(statement, **params)
+
+    def write_transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` in one write transaction; an exception it raises rolls everything back."""
+        with (
+            translate_driver_errors(self._settings),
+            self._driver.session(database=self._settings.neo4j_database) as session,
+        ):
+            return session.execute_write(work)
 
     def _write(self, statement: str, **params: Any) -> list[dict[str, Any]]:
         with translate_driver_errors(self._settings):
@@ -290,14 +290,7 @@ class Investigation:
             raise EntityNotFound(f"no {ref.label} with key {ref.key!r}")
         row = rows[0]
         props: dict[str, Any] = dict(row["properties"])
-        scores = []
-        for name, result in RESULT_PROPERTIES.items():
-            if name in props:
-                value = props.pop(name)
-                run_id = props.pop(result.run_property, None)
-                scores.append(
-                    ScorePublic(name=name, value=float(value), description=result.description, run_id=run_id)
-                )
+        scores = explained_scores(props)
         features = _feature_sets(props)
         return EntityPublic(
             label=ref.label,
@@ -507,26 +500,24 @@ class Investigation:
 
     # -- risk models -----------------------------------------------------------------------------------
 
+    def entity_scores(self, ref: EntityRef) -> EntityScoresPublic:
+        """One entity's analytics results in one index seek (404 when the graph does not hold it)."""
+        rows = self._read(_label_statement("scores_by_key", ref.label), key=ref.key, score_names=_SCORE_NAMES)
+        if not rows:
+            raise EntityNotFound(f"no {ref.label} with key {ref.key!r}")
+        return _entity_scores(ref.label, ref.key, rows[0])
+
     def scores(self, refs: list[EntityRef]) -> ScoreBatchPublic:
         """The analytics results of up to 1,000 entities in one read; the ones not in the graph as missing."""
         unique = list(dict.fromkeys(refs))
-        names = list(RESULT_PROPERTIES)
         rows = self._read(
             _refs_statement("scores_by_refs"),
             refs=[{"label": r.label, "key": r.key} for r in unique],
-            score_names=names,
+            score_names=_SCORE_NAMES,
         )
         found = {(r["label"], r["key"]) for r in rows}
         return ScoreBatchPublic(
-            results=[
-                EntityScoresPublic(
-                    label=r["label"],
-                    key=r["key"],
-                    scores={n: float(v) for n, v in zip(names, r["scores"], strict=True) if v is not None},
-                    runs={n: str(v) for n, v in zip(names, r["runs"], strict=True) if v is not None},
-                )
-                for r in rows
-            ],
+            results=[_entity_scores(r["label"], r["key"], r) for r in rows],
             missing=[r for r in unique if (r.label, r.key) not in found],
         )
 
@@ -544,18 +535,11 @@ class Investigation:
                 }
             )
 
-        def write_all(tx: ManagedTransaction) -> set[tuple[str, str]]:
-            done: set[tuple[str, str]] = set()
-            for label, rows in by_label.items():
-                result = tx.run(_label_statement("write_features", label), rows=rows)
-                done.update((label, record["key"]) for record in result)
-            return done
-
         with (
             translate_driver_errors(self._settings),
             self._driver.session(database=self._settings.neo4j_database) as session,
         ):
-            written = session.execute_write(write_all)
+            written = session.execute_write(write_feature_rows, by_label)
         refs = list(dict.fromkeys(EntityRef(label=r.label, key=r.key) for r in request.rows))
         return FeatureWritePublic(
             model=request.model,
@@ -563,6 +547,32 @@ class Investigation:
             written=len(written),
             missing=[r for r in refs if (r.label, r.key) not in written],
         )
+
+
+_SCORE_NAMES = list(RESULT_PROPERTIES)
+
+
+def _entity_scores(label: str, key: str, row: Mapping[str, Any]) -> EntityScoresPublic:
+    """A score row (``scores`` and ``runs`` in :data:`_SCORE_NAMES` order) as the public answer."""
+    return EntityScoresPublic(
+        label=label,
+        key=key,
+        scores={n: float(v) for n, v in zip(_SCORE_NAMES, row["scores"], strict=True) if v is not None},
+        runs={n: str(v) for n, v in zip(_SCORE_NAMES, row["runs"], strict=True) if v is not None},
+    )
+
+
+def explained_scores(props: dict[str, Any]) -> list[ScorePublic]:
+    """Take the analytics results out of ``props`` (in place), each with its meaning and run."""
+    scores = []
+    for name, result in RESULT_PROPERTIES.items():
+        if name in props:
+            value = props.pop(name)
+            run_id = props.pop(result.run_property, None)
+            scores.append(
+                ScorePublic(name=name, value=float(value), description=result.description, run_id=run_id)
+            )
+    return scores
 
 
 def _text(value: Any) -> str | None:

@@ -32,6 +32,20 @@ __all__ = [
     "AlertStatus",
     "AlertStatusUpdate",
     "AuditRecordPublic",
+    "CaseAlertPublic",
+    "CaseAssignment",
+    "CaseCreate",
+    "CaseEntitiesAdd",
+    "CaseEntityPublic",
+    "CaseEvidenceCreate",
+    "CaseHistoryEntryPublic",
+    "CaseNoteCreate",
+    "CaseNotePublic",
+    "CasePublic",
+    "CaseRelationshipPublic",
+    "CaseStatus",
+    "CaseStatusUpdate",
+    "CaseSummaryPublic",
     "EntityLabel",
     "EntityPublic",
     "EntityRef",
@@ -43,15 +57,22 @@ __all__ = [
     "FeatureWriteRequest",
     "HealthPublic",
     "IdentifierPublic",
+    "IngestFilePublic",
+    "IngestJobPublic",
+    "IngestSourcePublic",
+    "JobStatus",
     "NetworkLinkPublic",
     "NetworkNodePublic",
     "NetworkPublic",
+    "NoteKind",
     "Page",
     "PathNodePublic",
     "PathPublic",
     "PathsPublic",
     "ProblemPublic",
+    "QuarantineFilePublic",
     "ReadyPublic",
+    "RelationshipRef",
     "RelationshipType",
     "RingMemberPublic",
     "RingMembershipPublic",
@@ -60,6 +81,7 @@ __all__ = [
     "ScoreBatchPublic",
     "ScoreBatchRequest",
     "ScorePublic",
+    "TimelineEventPublic",
 ]
 
 #: Entities an investigator can name: every label read from sources (not runs or rings).
@@ -363,3 +385,212 @@ class AuditRecordPublic(_Public):
     action: str
     subject: str
     purpose: str
+
+
+# -- cases ----------------------------------------------------------------------------------------------
+
+CaseText = Annotated[str, Field(max_length=2_000)]
+
+
+class CaseStatus(StrEnum):
+    """The case workflow: open -> in_progress -> closed, and a closed case may be reopened."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class NoteKind(StrEnum):
+    NOTE = "note"
+    EVIDENCE = "evidence"
+
+
+class RelationshipRef(BaseModel):
+    """A relationship between two entities, pinned to a case with both of them."""
+
+    type: RelationshipType
+    source: EntityRef
+    target: EntityRef
+
+
+class CaseCreate(BaseModel):
+    """A new case, optionally with its first entities."""
+
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    entities: list[EntityRef] = Field(default_factory=list, max_length=MAX_BATCH)
+
+
+class CaseEntitiesAdd(BaseModel):
+    """Entities and relationships to pin to a case, and why."""
+
+    entities: list[EntityRef] = Field(default_factory=list, max_length=MAX_BATCH)
+    relationships: list[RelationshipRef] = Field(default_factory=list, max_length=100)
+    note: CaseText = ""
+
+
+class CaseNoteCreate(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class CaseEvidenceCreate(BaseModel):
+    """An item of evidence: what it shows, where it is kept, and which of the case's entities it concerns."""
+
+    description: str = Field(min_length=1, max_length=20_000)
+    reference: str = Field(
+        min_length=1,
+        max_length=2_000,
+        description="Where the evidence is: a document id, seizure number, file name, URL ...",
+    )
+    about: list[EntityRef] = Field(default_factory=list, max_length=100)
+
+
+class CaseAssignment(BaseModel):
+    assignee: str = Field(min_length=1, max_length=200, description="The owner of an investigator's key.")
+    note: CaseText = ""
+
+
+class CaseStatusUpdate(BaseModel):
+    status: CaseStatus
+    note: CaseText = ""
+
+
+class CaseSummaryPublic(_Public):
+    case_id: str
+    title: str
+    description: str
+    status: str
+    created_by: str
+    created_at: str
+    updated_at: str
+    assignee: str | None
+    entity_count: int
+
+
+class CaseEntityPublic(_Public):
+    """An entity of the case: who pinned it, when and why, and its risk scores and model features."""
+
+    id: str
+    label: str
+    key: str
+    name: str | None
+    pinned_by: str | None
+    pinned_at: str | None
+    note: str | None
+    scores: list[ScorePublic]
+    features: list[FeatureSetPublic]
+
+
+class CaseRelationshipPublic(_Public):
+    """A relationship among the case's entities; ``pinned`` when an investigator pinned it."""
+
+    type: str
+    source: str
+    target: str
+    pinned: bool
+    properties: dict[str, JsonValue]
+
+
+class CaseNotePublic(_Public):
+    note_id: str
+    kind: str
+    text: str
+    reference: str | None
+    written_by: str
+    written_at: str
+    about: list[str]
+
+
+class CaseAlertPublic(RingSummaryPublic):
+    """A ring (alert) that some of the case's entities belong to, with those entities."""
+
+    case_members: list[str]
+
+
+class TimelineEventPublic(_Public):
+    """A dated event of one of the case's entities: a transfer, declaration, trip, scan, listing ..."""
+
+    at: str
+    type: str
+    entity: str
+    other: str
+    other_name: str | None
+    outgoing: bool
+
+
+class CaseHistoryEntryPublic(_Public):
+    at: str
+    by: str
+    action: str
+    detail: str
+
+
+class CasePublic(CaseSummaryPublic):
+    """Everything a case file holds: what the export renders."""
+
+    entities: list[CaseEntityPublic]
+    relationships: list[CaseRelationshipPublic]
+    relationships_truncated: bool
+    notes: list[CaseNotePublic]
+    evidence: list[CaseNotePublic]
+    alerts: list[CaseAlertPublic]
+    timeline: list[TimelineEventPublic]
+    timeline_total: int
+    history: list[CaseHistoryEntryPublic]
+
+
+# -- ingest uploads -------------------------------------------------------------------------------------
+
+
+class JobStatus(StrEnum):
+    """An ingest job: queued -> running -> done | failed; interrupted when the API stopped under it."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+class IngestFilePublic(_Public):
+    name: str
+    size: int
+
+
+class IngestSourcePublic(_Public):
+    """One source's progress (``done`` of ``read`` rows handled), then its outcome."""
+
+    source: str
+    read: int | None
+    done: int
+    loaded: int
+    quarantined: int
+    nodes_created: int = 0
+    relationships_created: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+class QuarantineFilePublic(_Public):
+    """A quarantine file of the job: its refused rows, the commonest reasons, where to download it."""
+
+    name: str
+    rows: int
+    top_reasons: dict[str, int]
+    url: str
+
+
+class IngestJobPublic(_Public):
+    job_id: str
+    status: JobStatus
+    created_by: str
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    files: list[IngestFilePublic]
+    sources: list[IngestSourcePublic]
+    read: int
+    loaded: int
+    quarantined: int
+    quarantine: list[QuarantineFilePublic]
+    error: str | None

@@ -25,6 +25,8 @@ __all__ = [
     "Admin",
     "AlertWorker",
     "AnyRole",
+    "CaseLead",
+    "CaseWorker",
     "FeatureWriter",
     "OptionalPurpose",
     "Purpose",
@@ -84,7 +86,12 @@ AlertWorker = Annotated[Principal, Depends(RoleGuard(Role.INVESTIGATOR))]
 ScoreReader = Annotated[Principal, Depends(RoleGuard(Role.MODEL_SERVICE, Role.ANALYST))]
 #: Writing a model's features.
 FeatureWriter = Annotated[Principal, Depends(RoleGuard(Role.MODEL_SERVICE))]
-#: Audit log, metrics.
+#: Working a case: create it, read it, add entities, relationships, notes and evidence.
+CaseWorker = Annotated[Principal, Depends(RoleGuard(Role.INVESTIGATOR, Role.ANALYST))]
+#: Deciding on a case: assign it and move it along its workflow (close, reopen). Investigators answer
+#: for a case's outcome, as they do for an alert's; analysts support them.
+CaseLead = Annotated[Principal, Depends(RoleGuard(Role.INVESTIGATOR))]
+#: Audit log, metrics, ingest uploads.
 Admin = Annotated[Principal, Depends(RoleGuard(Role.ADMIN))]
 
 

@@ -8,7 +8,7 @@ traceback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -224,13 +224,7 @@ def ingest(
 
     settings = load_settings()
     with connected(settings) as driver, _progress() as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def advance(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
+        advance = _progress_hook(progress)
         ingestor = Ingestor(
             GraphWriter(driver, settings),
             settings.ingest_state_dir,
@@ -238,7 +232,13 @@ def ingest(
             progress=advance,
         )
         report = ingestor.ingest_directory(directory, only=set(source) if source else None, resume=resume)
+        # X-ray hits waiting for a parcel, declaration or trip loaded now get linked and assessed.
+        from xray_service.intake import refresh_xray_links
+
+        linked, assessed = refresh_xray_links(driver, settings)
     _print_ingest_report(report)
+    if linked or assessed:
+        console.print(f"X-ray hits: {linked:,} linked to objects that arrived, {assessed:,} assessed")
     if report.failed:
         raise typer.Exit(code=1)
 
@@ -285,13 +285,7 @@ def analyze(
 
     settings = load_settings()
     with connected(settings) as driver, _progress() as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def advance(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
+        advance = _progress_hook(progress)
         analysis = Analysis(driver, settings, backend=backend, detectors=all_detectors(), progress=advance)
         report = analysis.run(step)
     _print_analysis_report(report)
@@ -316,13 +310,21 @@ def _print_analysis_report(report: AnalysisReport) -> None:
 def api_serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default BIGFINDER_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default BIGFINDER_API_PORT).")] = None,
+    pid_file: Annotated[
+        Path | None, typer.Option(help="Write the server's process id here (for `make stop`).")
+    ] = None,
 ) -> None:
     """Serve the API with uvicorn (one worker: the driver pool and the rate limits are per process)."""
+    import os
+
     import uvicorn
 
     from api.app import create_app
 
     settings = load_settings()
+    if pid_file is not None:
+        pid_file.parent.mkdir(parents=True, exist_ok=True)
+        pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
     uvicorn.run(
         create_app(settings),
         host=host or settings.api_host,
@@ -356,6 +358,30 @@ def api_key_create(
     print(created.secret)  # plain print: no wrapping or markup inside the secret
 
 
+@api_key_app.command("ensure")
+def api_key_ensure(
+    role: Annotated[str, typer.Option(help="investigator, analyst, model_service or admin.")],
+    owner: Annotated[str, typer.Option(help="The person or service accountable for the key.")],
+    key_file: Annotated[Path, typer.Option(help="Where the key is kept (owner-only permissions).")],
+) -> None:
+    """Keep a working key in KEY_FILE: reuse the one there while it is active, else create one (the demo)."""
+    from api.access import AccessStore, Role
+
+    store = AccessStore(load_settings().api_access_db)
+    try:
+        kept = key_file.read_text(encoding="utf-8").strip() if key_file.exists() else ""
+        if kept and store.principal_for(kept) is not None:
+            console.print(f"the key in {key_file} is active")
+            return
+        created = store.create_key(Role(role), owner)
+    finally:
+        store.close()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.touch(mode=0o600)
+    key_file.write_text(created.secret + "\n", encoding="utf-8")
+    console.print(f"key id {created.principal.key_id} ({role}, {owner}) written to {key_file}")
+
+
 @api_key_app.command("list")
 def api_key_list() -> None:
     """Every key: id, role, owner, created, revoked (never the key itself)."""
@@ -387,6 +413,204 @@ def api_key_revoke(
     if not revoked:
         raise ConfigurationError(f"no active key with id {key_id!r}")
     console.print(f"[green]revoked[/] {key_id}")
+
+
+xray_app = typer.Typer(
+    help="The X-ray service: scanner hits in, matched against declarations.", no_args_is_help=True
+)
+app.add_typer(xray_app, name="xray")
+
+
+@xray_app.command("serve")
+def xray_serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default BIGFINDER_XRAY_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default BIGFINDER_XRAY_PORT).")] = None,
+) -> None:
+    """Serve the X-ray intake with uvicorn (one worker: one spool writer and one drainer per spool)."""
+    import uvicorn
+
+    from xray_service.app import create_xray_app
+
+    settings = load_settings()
+    uvicorn.run(
+        create_xray_app(settings),
+        host=host or settings.xray_host,
+        port=port or settings.xray_port,
+        log_level="warning",
+        proxy_headers=False,
+    )
+
+
+risk_app = typer.Typer(
+    help="Fit the risk models and write their features and risk scores.", no_args_is_help=True
+)
+app.add_typer(risk_app, name="risk")
+
+
+def _risk_progress(progress: Progress) -> Callable[[str, int, int | None], None]:
+    tasks: dict[str, TaskID] = {}
+
+    def advance(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    return advance
+
+
+@risk_app.command("fit")
+def risk_fit() -> None:
+    """Fit every risk model and the fused score on the graph; keep them in BIGFINDER_RISK_MODEL_FILE."""
+    from risk.registry import RiskRegistry, default_models
+    from risk.tables import read_tables
+
+    settings = load_settings()
+    with connected(settings) as driver, _progress() as progress:
+        advance = _risk_progress(progress)
+        tables = read_tables(driver, settings, lambda name: advance(f"read {name}", 1, 1))
+        registry = RiskRegistry(default_models())
+        report = registry.fit(tables, advance)
+        registry.save(settings.risk_model_file)
+    table = Table(title=f"risk models fitted ({registry.version})")
+    table.add_column("model")
+    table.add_column("evaluation")
+    for name, figures in {**report.models, **{f"fused {k}": v for k, v in report.fused.items()}}.items():
+        table.add_row(name, ", ".join(f"{k} {v:.3g}" for k, v in figures.items()))
+    for name, reason in report.skipped.items():
+        table.add_row(name, f"[yellow]skipped[/]: {reason}")
+    console.print(table)
+    console.print(f"fitted models kept in {settings.risk_model_file}")
+
+
+@risk_app.command("score")
+def risk_score() -> None:
+    """Score the graph with the fitted risk models; write features, risk_score and its explanation."""
+    from risk.registry import RiskRegistry, write_scores
+    from risk.tables import read_tables
+
+    settings = load_settings()
+    registry = RiskRegistry.load(settings.risk_model_file)
+    with connected(settings) as driver, _progress() as progress:
+        advance = _risk_progress(progress)
+        tables = read_tables(driver, settings, lambda name: advance(f"read {name}", 1, 1))
+        scores = registry.score(tables, advance)
+        written = write_scores(driver, settings, registry, scores, advance)
+    table = Table(title=f"risk features and scores written ({registry.version})")
+    table.add_column("model or node kind")
+    table.add_column("nodes", justify="right")
+    for name, count in written.features.items():
+        table.add_row(name, f"{count:,}")
+    for label, count in written.risk_scores.items():
+        table.add_row(f"risk_score on {label}", f"{count:,}")
+    console.print(table)
+
+
+# -- entity resolution and documents (issue 10) ---------------------------------------------------
+resolve_app = typer.Typer(
+    help="Entity resolution: link records of one real party (SAME_AS); review the unsure pairs.",
+    invoke_without_command=True,
+)
+review_app = typer.Typer(help="The review queue of entity resolution.", no_args_is_help=True)
+resolve_app.add_typer(review_app, name="review")
+app.add_typer(resolve_app, name="resolve")
+
+
+@resolve_app.callback()
+def resolve(
+    context: typer.Context,
+    match_at: Annotated[float, typer.Option(help="Probability from which a pair is linked.")] = 0.9,
+    review_at: Annotated[float, typer.Option(help="Probability from which a pair goes to review.")] = 0.5,
+) -> None:
+    """Resolve Person and Company records: SAME_AS links with score and evidence, unsure pairs to review."""
+    if context.invoked_subcommand is not None:
+        return
+    from resolution.store import resolve_graph
+
+    settings = load_settings()
+    with connected(settings) as driver, _progress() as progress:
+        reports = resolve_graph(
+            driver, settings, match_at=match_at, review_at=review_at, progress=_progress_hook(progress)
+        )
+    table = Table("records", "count", "comparisons", "linked", "to review", "links removed", "seconds")
+    for r in reports:
+        table.add_row(
+            r.kind, f"{r.records:,}", f"{r.comparisons:,}", f"{r.matches:,}", f"{r.review:,}",
+            f"{r.removed_links:,}", f"{r.seconds:.1f}",
+        )  # fmt: skip
+    console.print(table)
+
+
+@review_app.command("list")
+def review_list(
+    status: Annotated[str, typer.Option(help="open, confirmed, rejected or stale.")] = "open",
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """Pairs in the review queue, most likely matches first, with the strongest evidence."""
+    from resolution.store import ReviewQueue
+
+    settings = load_settings()
+    with connected(settings) as driver:
+        items = ReviewQueue(driver, settings).items(status=status, limit=limit)
+    table = Table("pair", "score", "status", "evidence", title="review queue")
+    for item in items:
+        reasons = "; ".join(str(e["reason"]) for e in item.evidence[:3])
+        table.add_row(item.pair_id, f"{item.score or 0:.2f}", item.status, reasons)
+    console.print(table)
+
+
+def _decide(pair: str, decision: str, by: str, note: str | None) -> None:
+    from resolution.store import ReviewQueue
+
+    settings = load_settings()
+    with connected(settings) as driver:
+        item = ReviewQueue(driver, settings).decide(pair, decision, decided_by=by, note=note)  # type: ignore[arg-type]
+    console.print(f"[green]{item.status}[/] {item.pair_id} by {item.decided_by}")
+
+
+@review_app.command("confirm")
+def review_confirm(
+    pair: Annotated[str, typer.Argument(help="Pair id, e.g. 'Person:P00000001|P00000002'.")],
+    by: Annotated[str, typer.Option(help="Who decides (kept with the decision).")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+) -> None:
+    """Confirm a pair: linked now and by every later run."""
+    _decide(pair, "confirmed", by, note)
+
+
+@review_app.command("reject")
+def review_reject(
+    pair: Annotated[str, typer.Argument(help="Pair id, e.g. 'Person:P00000001|P00000002'.")],
+    by: Annotated[str, typer.Option(help="Who decides (kept with the decision).")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+) -> None:
+    """Reject a pair: its link is removed now and never made again."""
+    _decide(pair, "rejected", by, note)
+
+
+@app.command("documents")
+def documents() -> None:
+    """Extract mentions from the investigation reports and link them to graph entities (MENTIONS)."""
+    from documents.store import link_documents
+
+    settings = load_settings()
+    with connected(settings) as driver, _progress() as progress:
+        report = link_documents(driver, settings, progress=_progress_hook(progress))
+    table = Table("mention kind", "links", title=f"{report.documents:,} reports, {report.mentions:,} mentions")
+    for kind, count in sorted(report.by_kind.items()):
+        table.add_row(kind, f"{count:,}")
+    console.print(table)
+
+
+def _progress_hook(progress: Progress) -> Callable[[str, int, int | None], None]:
+    """A ``(stage, done, total)`` hook that keeps one progress bar per stage."""
+    tasks: dict[str, TaskID] = {}
+
+    def advance(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    return advance
 
 
 def _progress() -> Progress:

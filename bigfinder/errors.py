@@ -9,17 +9,25 @@ from __future__ import annotations
 __all__ = [
     "AuthenticationFailed",
     "BigfinderError",
+    "CaseClosed",
+    "CaseNotFound",
     "ConfigurationError",
     "EntityNotFound",
     "Forbidden",
+    "IngestJobNotFound",
     "InvalidTransition",
+    "InvalidUpload",
     "LocalServerError",
     "NotAuthenticated",
     "NotFound",
+    "NotInCase",
     "PurposeRequired",
     "RateLimited",
     "RingNotFound",
     "StoreUnavailable",
+    "UnknownAssignee",
+    "UnsupportedUpload",
+    "UploadTooLarge",
 ]
 
 
@@ -124,3 +132,60 @@ class RateLimited(BigfinderError):
     def __init__(self, detail: str, retry_after_s: int) -> None:
         super().__init__(detail)
         self.retry_after_s = retry_after_s
+
+
+# -- cases and ingest uploads (the API, issue 5) ----------------------------------------------------------
+
+
+class CaseNotFound(NotFound):
+    """No case with that id."""
+
+    title = "Case not found"
+
+
+class CaseClosed(BigfinderError):
+    """A change to a closed case, which is read-only until it is reopened."""
+
+    status = 409
+    title = "Case is closed"
+
+
+class NotInCase(BigfinderError):
+    """Evidence about an entity the case does not include (pin the entity first)."""
+
+    status = 409
+    title = "Not in the case"
+
+
+class UnknownAssignee(BigfinderError):
+    """A case assigned to someone who holds no active investigator key."""
+
+    status = 422
+    title = "Unknown assignee"
+
+
+class IngestJobNotFound(NotFound):
+    """No ingest job (or no quarantine file of the job) with that id."""
+
+    title = "Ingest job not found"
+
+
+class InvalidUpload(BigfinderError):
+    """An upload that cannot be read: no file, a broken multipart body or zip, a file twice."""
+
+    status = 400
+    title = "Invalid upload"
+
+
+class UnsupportedUpload(BigfinderError):
+    """An uploaded file that is neither a known source file nor a zip of a world folder."""
+
+    status = 415
+    title = "Unsupported upload"
+
+
+class UploadTooLarge(BigfinderError):
+    """An upload over the size limit (``BIGFINDER_API_UPLOAD_MAX_BYTES``)."""
+
+    status = 413
+    title = "Upload too large"

@@ -100,6 +100,26 @@ class Settings(BaseSettings):
     api_access_db: Path = PROJECT_ROOT / "var" / "api" / "access.sqlite3"
     # Seconds a client is told to wait (Retry-After) when Neo4j is unreachable.
     api_retry_after_s: int = Field(default=5, ge=1, le=3_600)
+    # API ingest uploads (issue 5): each job's files, quarantine and checkpoints under this folder; the
+    # largest upload accepted (all files of one request, a zip's unpacked size too), in bytes.
+    api_upload_dir: Path = PROJECT_ROOT / "var" / "api" / "uploads"
+    api_upload_max_bytes: int = Field(default=512 * 1024**2, ge=1)
+
+    # The X-ray service (`bigfinder xray serve`, also mounted in the API under /v1/xray): scanner hits are
+    # spooled durably (a SQLite WAL file in xray_spool_dir) before the reply, then drained into Neo4j.
+    xray_host: str = "127.0.0.1"
+    xray_port: int = Field(default=8010, ge=1, le=65535)
+    xray_spool_dir: Path = PROJECT_ROOT / "var" / "xray"
+    # Scanners are machines posting every bag: a larger request budget per key than people get.
+    xray_rate_limit_per_minute: int = Field(default=600_000, ge=1)
+    # Spooled hits per Neo4j write transaction, and how often hits on unknown objects are retried.
+    xray_drain_batch_size: int = Field(default=2_000, ge=1, le=50_000)
+    xray_link_interval_s: float = Field(default=30.0, gt=0)
+    # Detections below this confidence do not count towards the discrepancy signal.
+    xray_discrepancy_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+
+    # The risk models (`bigfinder risk fit|score`): where the fitted models are kept between the two.
+    risk_model_file: Path = PROJECT_ROOT / "var" / "risk" / "models.pickle"
 
     @model_validator(mode="after")
     def _refuse_default_password_outside_development(self) -> Settings:

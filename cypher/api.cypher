@@ -82,13 +82,6 @@ RETURN ref.label AS label, ref.key AS key,
        [name IN $score_names | n[name]] AS scores,
        [name IN $score_names | n[name + '_run']] AS runs
 
-// name: write_features
-// A model's features for entities of one label; the map's keys are built and checked by the API.
-UNWIND $rows AS row
-MATCH (n:__LABEL__ {__KEY__: row.key})
-SET n += row.properties
-RETURN row.key AS key
-
 // name: ego_expand
 // One hop out from each frontier node: up to $cap neighbours each (by type, then id) and how many there
 // are in all. A relationship's time (its own property or its event node's, per $time_of) must lie in
@@ -192,3 +185,10 @@ SET ring.status = $to_status,
     ring.status_note = $note,
     ring.status_history = coalesce(ring.status_history, []) + [$history_entry]
 RETURN properties(ring) AS ring
+
+// name: scores_by_key
+// One entity's analytics results (the $score_names, with the runs that wrote them): the fast path of
+// the single score lookup, one index seek.
+MATCH (n:__LABEL__ {__KEY__: $key})
+RETURN [name IN $score_names | n[name]] AS scores,
+       [name IN $score_names | n[name + '_run']] AS runs

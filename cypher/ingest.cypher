@@ -154,22 +154,45 @@ CALL (rec, row) {
 }
 
 // name: merge_xray_hit
-// A hit on an object not loaded yet is kept; it links once the object arrives (issue: X-ray service).
+// A hit from a file or from the X-ray service (xray_service/); link_xray_hits links it to its object.
+// Until then it waits with link_pending = true: a hit on an object not loaded yet is kept, not refused.
 UNWIND $rows AS row
 MERGE (h:XRayHit {scan_id: row.scan_id})
+ON CREATE SET h.link_pending = true
 SET h += row.props
-WITH h, row
-CALL (h, row) {
-  OPTIONAL MATCH (parcel:Parcel {tracking_number: row.object_ref})
-  WHERE row.object_type = 'parcel'
-  OPTIONAL MATCH (trip:Trip {trip_id: row.object_ref})
-  WHERE row.object_type = 'baggage'
-  OPTIONAL MATCH (declaration:Declaration {declaration_id: row.object_ref})
-  WHERE row.object_type = 'container'
-  WITH coalesce(parcel, trip, declaration) AS object
-  WHERE object IS NOT NULL
-  MERGE (h)-[:SCANNED]->(object)
+
+// name: link_xray_hits
+// The scanned object by object_type: a parcel by tracking number, baggage by its owner's trip id, a
+// container by the declaration id or by the container number of the declarations it travels under.
+// Runs after merge_xray_hit, after every ingest and periodically in the X-ray service; hits whose object
+// is still unknown keep link_pending = true. Returns the hits now linked.
+UNWIND $rows AS row
+MATCH (h:XRayHit {scan_id: row.scan_id})
+CALL (h) {
+  CALL (h) {
+    MATCH (o:Parcel {tracking_number: h.object_ref})
+    WHERE h.object_type = 'parcel'
+    RETURN o
+    UNION
+    MATCH (o:Trip {trip_id: h.object_ref})
+    WHERE h.object_type = 'baggage'
+    RETURN o
+    UNION
+    MATCH (o:Declaration {declaration_id: h.object_ref})
+    WHERE h.object_type = 'container'
+    RETURN o
+    UNION
+    MATCH (o:Declaration {container_number: h.object_ref})
+    WHERE h.object_type = 'container'
+    RETURN o
+  }
+  MERGE (h)-[:SCANNED]->(o)
+  RETURN count(o) AS objects
 }
+SET h.link_pending = NOT EXISTS { (h)-[:SCANNED]->() }
+WITH h
+WHERE NOT h.link_pending
+RETURN h.scan_id AS scan_id
 
 // name: merge_watchlist_entry
 UNWIND $rows AS row

@@ -96,6 +96,11 @@ RESULT_PROPERTIES: dict[str, ResultProperty] = {
             "Accounts: how much the account moves money like, and with, the watchlisted parties' accounts.",
         ),
         ResultProperty("degree", "int", "Relationships of the node in the projection analysed."),
+        ResultProperty(
+            "risk_score",
+            "float",
+            "Calibrated probability of fraud from the fused risk models (risk_explanation says why).",
+        ),
     )
 }
 

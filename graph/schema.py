@@ -203,6 +203,22 @@ def _require_identifier(name: str) -> None:
 _PARTIES = ("Person", "Company")
 #: What a detected ring can hold: parties, the identifiers and accounts that tie them, their shipments.
 _RING_MEMBERS = (*_PARTIES, "Account", "Phone", "Address", "Parcel", "Declaration", "Trip", "PurchaseRecord")
+#: What a case can include: any entity read from sources.
+_CASE_ENTITIES = (
+    *_PARTIES,
+    "Declaration",
+    "Parcel",
+    "PurchaseRecord",
+    "Account",
+    "Trip",
+    "XRayHit",
+    "Document",
+    "WatchlistEntry",
+    "Phone",
+    "Email",
+    "Address",
+    "Passport",
+)
 
 SCHEMA = GraphSchema(
     nodes=(
@@ -225,7 +241,8 @@ SCHEMA = GraphSchema(
             "Declaration",
             "declaration_id",
             "An import declaration: HS code, goods, quantity, declared value, office, inspection outcome.",
-            indexed=("hs_code", "declared_on", "office"),
+            # container_number: X-ray hits on a container find its declarations by it.
+            indexed=("hs_code", "declared_on", "office", "container_number"),
             time_property="declared_on",
         ),
         NodeKind(
@@ -257,7 +274,8 @@ SCHEMA = GraphSchema(
             "XRayHit",
             "scan_id",
             "An AI X-ray scanner detection on a parcel, a piece of baggage or a container.",
-            indexed=("scanned_at",),
+            # link_pending: hits on objects not loaded yet, retried when the objects arrive.
+            indexed=("scanned_at", "link_pending"),
             time_property="scanned_at",
         ),
         NodeKind(
@@ -289,6 +307,30 @@ SCHEMA = GraphSchema(
             "ring_id",
             "A candidate ring from a detector: scheme, score, rank, evidence paths and alert status.",
             indexed=("scheme", "status"),
+            derived=True,
+        ),
+        # Cases are investigators' work, not source data: derived, so projections and entity search
+        # leave them out (a case must not tie its entities together in the communities it reviews).
+        NodeKind(
+            "Case",
+            "case_id",
+            "An investigation case: title, status, assignee, pinned entities and its history of changes.",
+            indexed=("status", "assignee"),
+            derived=True,
+        ),
+        NodeKind(
+            "CaseNote",
+            "note_id",
+            "A note or an item of evidence on a case: its text, reference, author and time.",
+            derived=True,
+        ),
+        # Entity resolution's review queue: a pair the matcher is unsure of, and the investigator's
+        # decision on it, which every later resolution run respects.
+        NodeKind(
+            "MatchReview",
+            "pair_id",
+            "A pair of Person or Company records for review: score, evidence, status open/confirmed/rejected.",
+            indexed=("status",),
             derived=True,
         ),
     ),
@@ -330,8 +372,8 @@ SCHEMA = GraphSchema(
         RelationshipKind(
             "MENTIONS",
             ("Document",),
-            ("Person", "Company", "Phone", "Email", "Address", "Passport", "Account", "Parcel"),
-            "The report mentions this entity (with the text span).",
+            ("Person", "Company", "Phone", "Email", "Address", "Passport", "Account", "Parcel", "Declaration"),
+            "The report mentions this entity (with the text span; a container number names its declarations).",
         ),
         RelationshipKind(
             "SAME_AS",
@@ -346,5 +388,18 @@ SCHEMA = GraphSchema(
             "The entity is a member of a detected ring (role, score).",
         ),
         RelationshipKind("FOUND_BY", ("Ring",), ("AnalysisRun",), "The detector run that found the ring."),
+        RelationshipKind(
+            "REVIEWS", ("MatchReview",), ("Person", "Company"), "The review is about this record (one of two)."
+        ),
+        RelationshipKind(
+            "INCLUDES",
+            ("Case",),
+            _CASE_ENTITIES,
+            "The case includes this entity (pinned_by, pinned_at, note).",
+        ),
+        RelationshipKind("HAS_NOTE", ("Case",), ("CaseNote",), "A note or an item of evidence on the case."),
+        RelationshipKind(
+            "ABOUT", ("CaseNote",), _CASE_ENTITIES, "The evidence concerns this entity of the case."
+        ),
     ),
 )

@@ -141,7 +141,7 @@ LAYOUTS: dict[str, tuple[SourcePlan, ...]] = {
             ReferenceCheck("seller_id", _COMPANY, "company"),
             ReferenceCheck("buyer_id", _PERSON, "person"),
         ),
-        _plan("xray_hits", "merge_xray_hit"),
+        SourcePlan(format_by_name("xray_hits"), (WriteStep("merge_xray_hit"), WriteStep("link_xray_hits"))),
         _plan(
             "watchlist", "merge_watchlist_entry", ReferenceCheck("listed", "missing_watchlisted", "entity")
         ),

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from weakref import WeakKeyDictionary
 
 import igraph as ig
+import networkit as nk
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
@@ -69,24 +70,57 @@ def _checked_weights(projection: Projection) -> F64:
     return weight
 
 
-def _undirected_simple(projection: Projection, weighted: bool) -> ig.Graph:
-    """One undirected edge per pair of linked nodes, weights summed: what modularity is defined on."""
+def _simple_pairs(projection: Projection, weighted: bool) -> sp.coo_matrix:
+    """One undirected edge per pair of linked nodes (upper triangle), weights summed."""
 
-    def build() -> ig.Graph:
+    def build() -> sp.coo_matrix:
         lo = np.minimum(projection.src, projection.dst)
         hi = np.maximum(projection.src, projection.dst)
         values = _checked_weights(projection) if weighted else np.ones(projection.num_relationships)
         n = projection.num_nodes
         matrix = sp.coo_matrix((values, (lo, hi)), shape=(n, n)).tocsr()
         matrix.sum_duplicates()
-        pairs = matrix.tocoo()
-        graph = _igraph(n, pairs.row.astype(np.int64), pairs.col.astype(np.int64), directed=False)
+        return matrix.tocoo()
+
+    result: sp.coo_matrix = _cached(projection, ("simple-pairs", weighted), build)
+    return result
+
+
+def _undirected_simple(projection: Projection, weighted: bool) -> ig.Graph:
+    """The simple undirected graph as igraph's: what modularity is defined on."""
+
+    def build() -> ig.Graph:
+        pairs = _simple_pairs(projection, weighted)
+        graph = _igraph(
+            projection.num_nodes, pairs.row.astype(np.int64), pairs.col.astype(np.int64), directed=False
+        )
         # Stored on the graph once: igraph converts a weight list on every call otherwise.
         graph.es["weight"] = pairs.data.tolist()
         return graph
 
     result: ig.Graph = _cached(projection, ("undirected-simple", weighted), build)
     return result
+
+
+def _networkit_louvain(projection: Projection, weighted: bool, resolution: float, seed: int) -> I64:
+    """Louvain (networkit's PLM without refinement) on the simple undirected graph.
+
+    igraph's multilevel takes minutes on graphs of many small components (227 s on the 1.1 M-relationship
+    benchmark world); PLM takes seconds with the same modularity. One thread and a fixed seed, so a
+    community id means the same thing on every run.
+    """
+    pairs = _simple_pairs(projection, weighted)
+    graph = nk.GraphFromCoo(
+        (pairs.data, (pairs.row.astype(np.uint64), pairs.col.astype(np.uint64))),
+        n=projection.num_nodes,
+        weighted=True,
+        directed=False,
+    )
+    nk.engineering.setNumberOfThreads(1)
+    nk.engineering.setSeed(seed, False)
+    plm = nk.community.PLM(graph, refine=False, gamma=resolution)
+    plm.run()
+    return np.asarray(plm.getPartition().getVector(), dtype=np.int64)
 
 
 def _cheapest_links(projection: Projection, directed: bool) -> tuple[ig.Graph, I64]:
@@ -155,17 +189,12 @@ class CpuBackend:
         return Partition(labels.astype(np.int64), algorithm="weakly_connected_components")
 
     def louvain(self, projection: Projection, *, resolution: float, weighted: bool, seed: int) -> Partition:
-        graph = _undirected_simple(projection, weighted)
-        ig.set_random_number_generator(_seeded(seed))
-        try:
-            clustering = graph.community_multilevel(weights="weight", resolution=resolution)
-        finally:
-            ig.set_random_number_generator(random)
-        return self._partition(graph, clustering.membership, "louvain")
+        membership = _networkit_louvain(projection, weighted, resolution, seed)
+        return self._partition(_undirected_simple(projection, weighted), membership.tolist(), "louvain")
 
     def leiden(self, projection: Projection, *, resolution: float, weighted: bool, seed: int) -> Partition:
         graph = _undirected_simple(projection, weighted)
-        # igraph's own Leiden: the same method as leidenalg's, about five times faster on 1 M links.
+        # igraph's own Leiden: five times faster on 1 M links than the leidenalg package, same modularity.
         ig.set_random_number_generator(_seeded(seed))
         try:
             clustering = graph.community_leiden(

@@ -1,15 +1,43 @@
-"""For risk models: batch score lookup and feature writes."""
+"""For risk models: single and batch score lookups and feature writes."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
+
 from api.deps import AccessDep, InvestigationDep
 from api.routes.base import versioned_router
-from api.schemas import FeatureWritePublic, FeatureWriteRequest, ScoreBatchPublic, ScoreBatchRequest
+from api.schemas import (
+    EntityKey,
+    EntityLabel,
+    EntityRef,
+    EntityScoresPublic,
+    FeatureWritePublic,
+    FeatureWriteRequest,
+    ScoreBatchPublic,
+    ScoreBatchRequest,
+)
 from api.security import FeatureWriter, OptionalPurpose, ScoreReader
 
 __all__ = ["router"]
 
 router = versioned_router("risk models")
+
+
+@router.get("/scores/{label}/{key}", summary="One entity's analytics scores (the fast single lookup)")
+def entity_scores(
+    principal: ScoreReader,
+    purpose: OptionalPurpose,
+    investigation: InvestigationDep,
+    access: AccessDep,
+    label: Annotated[EntityLabel, Path(description="The entity's label.")],
+    key: Annotated[EntityKey, Path(description="The entity's key.")],
+) -> EntityScoresPublic:
+    ref = EntityRef(label=label, key=key)
+    scores = investigation.entity_scores(ref)
+    access.record(principal, "scores.read", [ref.node_id], purpose or f"score lookup by {principal.role}")
+    return scores
 
 
 @router.post("/scores/batch", summary="Analytics scores of up to 1,000 entities in one call")

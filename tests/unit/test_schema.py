@@ -22,6 +22,8 @@ def test_every_domain_kind_is_declared_with_its_key() -> None:
         "Passport": "passport_key",
         "AnalysisRun": "run_id",
         "Ring": "ring_id",
+        "Case": "case_id",
+        "CaseNote": "note_id",
     }
 
 
@@ -67,3 +69,9 @@ def test_a_relationship_to_an_undeclared_label_fails_at_construction() -> None:
 def test_duplicate_names_fail_at_construction() -> None:
     with pytest.raises(ValueError, match="duplicate"):
         GraphSchema(nodes=(NodeKind("Person", "a", "x"), NodeKind("Person", "b", "y")), relationships=())
+
+
+def test_case_entities_are_every_source_label() -> None:
+    assert set(SCHEMA.relationship("INCLUDES").end) == set(SCHEMA.source_labels)
+    assert set(SCHEMA.relationship("ABOUT").end) == set(SCHEMA.source_labels)
+    assert "Case" not in SCHEMA.source_labels and "CaseNote" not in SCHEMA.source_labels

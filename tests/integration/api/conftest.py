@@ -77,8 +77,15 @@ def count_graph(driver: Driver, settings: Settings) -> tuple[int, int, str]:
 
 @pytest.fixture(scope="module")
 def api_settings(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    access_db: Path = tmp_path_factory.mktemp("api") / "access.sqlite3"
-    return settings.model_copy(update={"api_access_db": access_db, "api_rate_limit_per_minute": 100_000})
+    folder: Path = tmp_path_factory.mktemp("api")
+    return settings.model_copy(
+        update={
+            "api_access_db": folder / "access.sqlite3",
+            "api_upload_dir": folder / "uploads",
+            "xray_spool_dir": folder / "xray",
+            "api_rate_limit_per_minute": 100_000,
+        }
+    )
 
 
 @pytest.fixture(scope="module")

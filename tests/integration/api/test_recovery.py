@@ -24,7 +24,12 @@ RECOVERY_PORT = 7796
 def test_neo4j_down_gives_503_with_retry_after_and_the_api_recovers(tmp_path: Path) -> None:
     home = TEST_OUTPUT / "api-recovery"
     settings = local_test_settings(
-        home, RECOVERY_PORT, neo4j_uri=None, api_access_db=tmp_path / "access.sqlite3", api_retry_after_s=7
+        home,
+        RECOVERY_PORT,
+        neo4j_uri=None,
+        api_access_db=tmp_path / "access.sqlite3",
+        api_upload_dir=tmp_path / "uploads",
+        api_retry_after_s=7,
     )
     store = AccessStore(settings.api_access_db)
     key = store.create_key(Role.INVESTIGATOR, "recovery@test").secret

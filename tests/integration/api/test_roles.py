@@ -13,11 +13,14 @@ from tests.integration.api.conftest import PURPOSE, SHARED_PHONE_RING, auth
 pytestmark = pytest.mark.neo4j
 
 INV, A, M, ADMIN = Role.INVESTIGATOR, Role.ANALYST, Role.MODEL_SERVICE, Role.ADMIN
+S = Role.SCANNER
 RING = SHARED_PHONE_RING.ring_id
+NO_CASE = "CASE-NOPE"
+NO_JOB = "JOB-NOPE"
 #: (method, path, request arguments) -> the roles let in. Admins are let in everywhere.
 MATRIX: list[tuple[str, str, dict[str, Any], set[Role]]] = [
-    ("GET", "/v1/health", {}, {INV, A, M, ADMIN}),
-    ("GET", "/v1/ready", {}, {INV, A, M, ADMIN}),
+    ("GET", "/v1/health", {}, {INV, A, M, S, ADMIN}),
+    ("GET", "/v1/ready", {}, {INV, A, M, S, ADMIN}),
     ("GET", "/metrics", {}, {ADMIN}),
     ("GET", "/v1/audit", {}, {ADMIN}),
     ("GET", "/v1/entities", {"params": {"q": "kim"}}, {INV, A, ADMIN}),
@@ -35,7 +38,32 @@ MATRIX: list[tuple[str, str, dict[str, Any], set[Role]]] = [
     ("GET", f"/v1/alerts/{RING}", {}, {INV, A, ADMIN}),
     # An invalid transition (new -> escalated) so that an allowed call changes nothing: 409, not 403.
     ("POST", f"/v1/alerts/{RING}/status", {"json": {"status": "escalated"}}, {INV, ADMIN}),
+    ("GET", "/v1/scores/Person/P1", {}, {M, A, ADMIN}),
     ("POST", "/v1/scores/batch", {"json": {"refs": [{"label": "Person", "key": "P1"}]}}, {M, A, ADMIN}),
+    # Cases: an unknown case id, so that an allowed call changes nothing (404); creating one is harmless.
+    ("POST", "/v1/cases", {"json": {"title": "role matrix"}}, {INV, A, ADMIN}),
+    ("GET", "/v1/cases", {}, {INV, A, ADMIN}),
+    ("GET", f"/v1/cases/{NO_CASE}", {}, {INV, A, ADMIN}),
+    (
+        "POST",
+        f"/v1/cases/{NO_CASE}/entities",
+        {"json": {"entities": [{"label": "Person", "key": "P1"}]}},
+        {INV, A, ADMIN},
+    ),
+    ("POST", f"/v1/cases/{NO_CASE}/notes", {"json": {"text": "x"}}, {INV, A, ADMIN}),
+    (
+        "POST",
+        f"/v1/cases/{NO_CASE}/evidence",
+        {"json": {"description": "x", "reference": "y"}},
+        {INV, A, ADMIN},
+    ),
+    ("POST", f"/v1/cases/{NO_CASE}/assignment", {"json": {"assignee": "analyst@test"}}, {INV, ADMIN}),
+    ("POST", f"/v1/cases/{NO_CASE}/status", {"json": {"status": "in_progress"}}, {INV, ADMIN}),
+    # Ingest: no body, so an allowed call is refused as an upload (415) and starts nothing.
+    ("POST", "/v1/ingest", {}, {ADMIN}),
+    ("GET", "/v1/ingest", {}, {ADMIN}),
+    ("GET", f"/v1/ingest/{NO_JOB}", {}, {ADMIN}),
+    ("GET", f"/v1/ingest/{NO_JOB}/quarantine/persons.invalid.jsonl", {}, {ADMIN}),
     (
         "POST",
         "/v1/features",
@@ -48,6 +76,9 @@ MATRIX: list[tuple[str, str, dict[str, Any], set[Role]]] = [
         },
         {M, ADMIN},
     ),
+    # An invalid hit so that an allowed call spools nothing: 422, not 403.
+    ("POST", "/v1/xray/hits", {"json": {"scan_id": "S1"}}, {S, ADMIN}),
+    ("GET", "/v1/xray/spool", {}, {S, ADMIN}),
 ]
 
 
@@ -55,7 +86,14 @@ def test_the_matrix_covers_every_route(client: TestClient) -> None:
     schema = client.get("/v1/openapi.json").json()
     routes = {(method.upper(), path) for path, item in schema["paths"].items() for method in item}
     covered = {
-        (method, path.replace(RING, "{ring_id}").replace("Person/P1", "{label}/{key}"))
+        (
+            method,
+            path.replace(RING, "{ring_id}")
+            .replace("Person/P1", "{label}/{key}")
+            .replace(NO_CASE, "{case_id}")
+            .replace(NO_JOB, "{job_id}")
+            .replace("persons.invalid.jsonl", "{name}"),
+        )
         for method, path, _, _ in MATRIX
     }
     assert routes == covered

@@ -23,6 +23,7 @@ from bigfinder.errors import InvalidTransition
 from bigfinder.settings import Settings
 
 INV, A, M, ADMIN = Role.INVESTIGATOR, Role.ANALYST, Role.MODEL_SERVICE, Role.ADMIN
+S = Role.SCANNER
 
 
 def _guards(dependant: Dependant) -> list[RoleGuard]:
@@ -34,8 +35,8 @@ def _guards(dependant: Dependant) -> list[RoleGuard]:
 
 def test_every_route_has_exactly_one_role_guard() -> None:
     expected = {
-        "/v1/health": {INV, A, M, ADMIN},
-        "/v1/ready": {INV, A, M, ADMIN},
+        "/v1/health": {INV, A, M, S, ADMIN},
+        "/v1/ready": {INV, A, M, S, ADMIN},
         "/metrics": {ADMIN},
         "/v1/audit": {ADMIN},
         "/v1/entities": {INV, A, ADMIN},

@@ -1,0 +1,1 @@
+"""bigfinder's own risk models; each follows :class:`risk.contract.RiskModel`."""
