@@ -18,7 +18,10 @@ demo: install
 	$(RUN) bigfinder db init
 	$(RUN) bigfinder generate --scale 10000 --seed 1 var/world
 	$(RUN) bigfinder ingest var/world
+	$(RUN) bigfinder resolve
+	$(RUN) bigfinder documents
 	$(RUN) bigfinder analyze
+	$(RUN) bigfinder risk fit && $(RUN) bigfinder risk score
 	$(RUN) bigfinder neo4j status
 	$(RUN) bigfinder api key ensure --role admin --owner demo-admin --key-file var/api/demo-admin.key
 	@if curl -s -o /dev/null http://127.0.0.1:8000/v1/health; then \

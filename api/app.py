@@ -29,6 +29,7 @@ from api.schemas import ProblemPublic
 from bigfinder import __version__
 from bigfinder.settings import Settings, get_settings
 from graph.store import open_driver
+from resolution.store import ReviewQueue
 from xray_service.intake import XRayIntake
 from xray_service.routes import router as xray_router
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         driver = open_driver(settings, verify=False)
         access = AccessStore(settings.api_access_db)
         app.state.investigation = Investigation(driver, settings)
+        app.state.review_queue = ReviewQueue(driver, settings)
         app.state.cases = Cases(app.state.investigation)
         app.state.ingest_jobs = IngestJobs(driver, settings)
         app.state.access = access

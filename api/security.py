@@ -5,6 +5,9 @@ guard is a :class:`RoleGuard` dependency, so no route body checks a role with an
 authenticates the key (401), spends a token of its rate limit (429) and checks the role (403), in that
 order, so rejected calls count against the limit too. Admins pass every guard.
 
+The guards and purposes are ``async``: they do no I/O but one indexed SQLite read of the key, and a plain
+``def`` dependency would cost a thread-pool hop per request (the score lookup's budget is a millisecond).
+
 Routes that show personal data also take :data:`Purpose`: the ``X-Purpose`` header or the ``purpose``
 query parameter (for text a header cannot carry), recorded in the audit log with each entity shown.
 """
@@ -40,7 +43,7 @@ __all__ = [
 _bearer = HTTPBearer(auto_error=False, description="An API key from `bigfinder api key create`.")
 
 
-def authenticate(
+async def authenticate(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     """The key's holder; 401 without a bearer key or with an unknown or revoked one."""
@@ -59,7 +62,9 @@ class RoleGuard:
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles) | {Role.ADMIN}
 
-    def __call__(self, request: Request, principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    async def __call__(
+        self, request: Request, principal: Annotated[Principal, Depends(authenticate)]
+    ) -> Principal:
         limiter: RateLimiter = request.app.state.limiter
         wait_s = limiter.take(principal.key_id)
         if wait_s > 0:
@@ -99,7 +104,7 @@ def _purpose_text(header: str | None, query: str | None) -> str:
     return (header or query or "").strip()
 
 
-def stated_purpose(
+async def stated_purpose(
     x_purpose: Annotated[str | None, Header(max_length=500, description="Why the data is read.")] = None,
     purpose: Annotated[
         str | None, Query(max_length=500, description="Why, when no header can be sent.")
@@ -112,7 +117,7 @@ def stated_purpose(
     return text
 
 
-def optional_purpose(
+async def optional_purpose(
     x_purpose: Annotated[str | None, Header(max_length=500, description="Why the data is read.")] = None,
     purpose: Annotated[
         str | None, Query(max_length=500, description="Why, when no header can be sent.")

@@ -595,7 +595,9 @@ def documents() -> None:
     settings = load_settings()
     with connected(settings) as driver, _progress() as progress:
         report = link_documents(driver, settings, progress=_progress_hook(progress))
-    table = Table("mention kind", "links", title=f"{report.documents:,} reports, {report.mentions:,} mentions")
+    table = Table(
+        "mention kind", "links", title=f"{report.documents:,} reports, {report.mentions:,} mentions"
+    )
     for kind, count in sorted(report.by_kind.items()):
         table.add_row(kind, f"{count:,}")
     console.print(table)

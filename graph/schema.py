@@ -329,7 +329,7 @@ SCHEMA = GraphSchema(
         NodeKind(
             "MatchReview",
             "pair_id",
-            "A pair of Person or Company records for review: score, evidence, status open/confirmed/rejected.",
+            "Two Person or Company records for review: score, evidence, status open/confirmed/rejected.",
             indexed=("status",),
             derived=True,
         ),
@@ -372,8 +372,8 @@ SCHEMA = GraphSchema(
         RelationshipKind(
             "MENTIONS",
             ("Document",),
-            ("Person", "Company", "Phone", "Email", "Address", "Passport", "Account", "Parcel", "Declaration"),
-            "The report mentions this entity (with the text span; a container number names its declarations).",
+            (*_PARTIES, "Phone", "Email", "Address", "Passport", "Account", "Parcel", "Declaration"),
+            "The report mentions this entity (with the text span); a container number, its declarations.",
         ),
         RelationshipKind(
             "SAME_AS",
@@ -388,9 +388,7 @@ SCHEMA = GraphSchema(
             "The entity is a member of a detected ring (role, score).",
         ),
         RelationshipKind("FOUND_BY", ("Ring",), ("AnalysisRun",), "The detector run that found the ring."),
-        RelationshipKind(
-            "REVIEWS", ("MatchReview",), ("Person", "Company"), "The review is about this record (one of two)."
-        ),
+        RelationshipKind("REVIEWS", ("MatchReview",), _PARTIES, "The review is about this record."),
         RelationshipKind(
             "INCLUDES",
             ("Case",),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import cases, entities, ingest, models, rings, system
+from api.routes import cases, entities, ingest, models, resolution, rings, system
 
 __all__ = ["metrics_router", "v1_router"]
 
 v1_router = APIRouter()
-for _module in (system, entities, rings, cases, models, ingest):
+for _module in (system, entities, rings, cases, models, ingest, resolution):
     v1_router.include_router(_module.router)
 metrics_router = system.metrics_router

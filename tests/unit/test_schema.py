@@ -24,6 +24,7 @@ def test_every_domain_kind_is_declared_with_its_key() -> None:
         "Ring": "ring_id",
         "Case": "case_id",
         "CaseNote": "note_id",
+        "MatchReview": "pair_id",
     }
 
 
