@@ -1,14 +1,12 @@
 """Receiving an ingest upload: a streamed ``multipart/form-data`` body, or a zip of a world folder.
 
-The body is parsed as it arrives and each file written straight to the job's folder, so an upload is
-never held in memory and one over the size limit is refused (413) as soon as it passes it. Only files
-named as a source of docs/data-formats.md (``persons.csv``, ``transfers.jsonl`` ...) or one ``.zip`` are
-accepted (415 otherwise); a zip is unpacked with every member's path and size checked (no ``..``, no
-absolute paths, the unpacked total within the limit), keeping the source files of its one world folder.
-
-The parser is our own (the multipart package is not a dependency): a part ends where the boundary
-delimiter ``CRLF--boundary`` starts, so everything before the last ``len(delimiter)`` bytes of the
-buffer can be written out safely.
+The body is fed, chunk by chunk as it arrives, to python-multipart's streaming parser, and each file is
+written straight to the job's folder, so an upload is never held in memory and one over the size limit
+is refused (413) as soon as it passes it. (FastAPI's ``UploadFile`` would first spool the whole body to
+temporary files, limit or not.) Only files named as a source of docs/data-formats.md (``persons.csv``,
+``transfers.jsonl`` ...) or one ``.zip`` are accepted (415 otherwise); a zip is unpacked with every
+member's path and size checked (no ``..``, no absolute paths, the unpacked total within the limit),
+keeping the source files of its one world folder.
 
 >>> import asyncio, tempfile
 >>> body = (b"--XyZ\\r\\nContent-Disposition: form-data; name=\\"files\\"; filename=\\"persons.csv\\"\\r\\n"
@@ -25,13 +23,15 @@ buffer can be written out safely.
 
 from __future__ import annotations
 
-import re
 import shutil
 import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
+
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
 from bigfinder.errors import InvalidUpload, UnsupportedUpload, UploadTooLarge
 from ingest.pipeline import LAYOUTS
@@ -49,9 +49,7 @@ __all__ = [
 SOURCE_FILE_NAMES: frozenset[str] = frozenset(
     name for plans in LAYOUTS.values() for plan in plans for name in plan.format.accepted_file_names()
 )
-_BOUNDARY = re.compile(r"""boundary=(?:"([^"]{1,70})"|([^;\s]{1,70}))""", re.IGNORECASE)
-_PARAMETER = re.compile(r"""(\w+)\*?=(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))""")
-_MAX_HEADER_BYTES = 16 * 1024
+_ONE_ZIP = "upload either source files or one zip of a world folder, not both"
 
 
 @dataclass(frozen=True)
@@ -64,18 +62,19 @@ class ReceivedFile:
 
 def boundary_of(content_type: str | None) -> bytes:
     """The multipart boundary named by a ``Content-Type`` header (415 if it is not multipart)."""
-    if not content_type or not content_type.lower().startswith("multipart/form-data"):
+    media_type, options = parse_options_header(content_type)
+    if media_type != b"multipart/form-data":
         raise UnsupportedUpload("send the files as multipart/form-data (field 'files')")
-    match = _BOUNDARY.search(content_type)
-    if match is None:
+    boundary = options.get(b"boundary")
+    if not boundary:
         raise InvalidUpload("the multipart Content-Type names no boundary")
-    return (match.group(1) or match.group(2)).encode("latin-1")
+    return boundary
 
 
 def accepted_name(file_name: str) -> str:
     """The file's base name if it is a source file or a zip; 415 otherwise."""
     name = PurePosixPath(file_name.replace("\\", "/")).name
-    if name in SOURCE_FILE_NAMES or name.lower().endswith(".zip"):
+    if name in SOURCE_FILE_NAMES or _is_zip(name):
         return name
     raise UnsupportedUpload(
         f"{name!r} is neither a source file (persons.csv, transfers.jsonl ... see docs/data-formats.md) "
@@ -83,105 +82,81 @@ def accepted_name(file_name: str) -> str:
     )
 
 
-def _file_name(headers: bytes) -> str:
-    """The ``filename`` of a part's ``Content-Disposition``; 400 for a part that is no file."""
-    text = headers.decode("utf-8", errors="replace")
-    for line in text.split("\r\n"):
-        field, _, value = line.partition(":")
-        if field.strip().lower() == "content-disposition":
-            parameters = {m.group(1).lower(): m.group(2) or m.group(3) for m in _PARAMETER.finditer(value)}
-            if parameters.get("filename"):
-                return parameters["filename"]
-    raise InvalidUpload("every part of the upload must be a file (Content-Disposition with a filename)")
+def _is_zip(name: str) -> bool:
+    return name.lower().endswith(".zip")
 
 
 class _Receiver:
-    """The multipart state machine; :meth:`feed` takes the body chunk by chunk."""
+    """Writes the parts the parser finds to files; the parser's callbacks land here."""
 
-    def __init__(self, boundary: bytes, folder: Path, max_bytes: int) -> None:
-        self._delimiter = b"\r\n--" + boundary
-        # The first boundary has no CRLF before it; pretend it had one, so one delimiter fits all.
-        self._buffer = b"\r\n"
-        self._state = "preamble"
+    def __init__(self, folder: Path, max_bytes: int) -> None:
         self._folder = folder
         self._max_bytes = max_bytes
         self._total = 0
+        self._header_name = b""
+        self._header_value = b""
+        self._disposition = b""
         self._handle: IO[bytes] | None = None
         self._name = ""
         self._size = 0
         self.files: list[ReceivedFile] = []
 
-    @property
-    def complete(self) -> bool:
-        return self._state == "done"
+    def parser(self, boundary: bytes) -> MultipartParser:
+        return MultipartParser(
+            boundary,
+            {
+                "on_part_begin": self._part_begin,
+                "on_header_field": self._header_field,
+                "on_header_value": self._header_value_data,
+                "on_header_end": self._header_end,
+                "on_headers_finished": self._headers_finished,
+                "on_part_data": self._part_data,
+                "on_part_end": self._part_end,
+            },
+        )
 
-    def feed(self, chunk: bytes) -> None:
-        self._buffer += chunk
-        while self._step():
-            pass
+    def _part_begin(self) -> None:
+        self._disposition = b""
 
-    def _step(self) -> bool:
-        """Advance as far as the buffer allows; True when another step may follow."""
-        if self._state == "preamble":
-            found = self._buffer.find(self._delimiter)
-            if found < 0:
-                self._buffer = self._buffer[-len(self._delimiter) :]
-                return False
-            self._buffer = self._buffer[found + len(self._delimiter) :]
-            self._state = "after_delimiter"
-            return True
-        if self._state == "after_delimiter":
-            if len(self._buffer) < 2:
-                return False
-            mark, self._buffer = self._buffer[:2], self._buffer[2:]
-            if mark == b"--":
-                self._state, self._buffer = "done", b""
-                return False
-            if mark != b"\r\n":
-                raise InvalidUpload("the multipart body is malformed (bad boundary line)")
-            self._state = "headers"
-            return True
-        if self._state == "headers":
-            end = self._buffer.find(b"\r\n\r\n")
-            if end < 0:
-                if len(self._buffer) > _MAX_HEADER_BYTES:
-                    raise InvalidUpload("a multipart part's headers are too long")
-                return False
-            self._open(_file_name(self._buffer[:end]))
-            self._buffer = self._buffer[end + 4 :]
-            self._state = "body"
-            return True
-        if self._state == "body":
-            found = self._buffer.find(self._delimiter)
-            if found >= 0:
-                self._write(self._buffer[:found])
-                self._close()
-                self._buffer = self._buffer[found + len(self._delimiter) :]
-                self._state = "after_delimiter"
-                return True
-            keep = len(self._delimiter) - 1
-            if len(self._buffer) > keep:
-                self._write(self._buffer[:-keep])
-                self._buffer = self._buffer[-keep:]
-            return False
-        return False  # done: an epilogue is ignored
+    def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
 
-    def _open(self, file_name: str) -> None:
-        name = accepted_name(file_name)
+    def _header_value_data(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def _header_end(self) -> None:
+        if self._header_name.strip().lower() == b"content-disposition":
+            self._disposition = self._header_value
+        self._header_name, self._header_value = b"", b""
+
+    def _headers_finished(self) -> None:
+        # Latin-1 maps bytes to text one to one, so the parameter's bytes come back as sent (UTF-8).
+        _, parameters = parse_options_header(self._disposition.decode("latin-1"))
+        file_name = parameters.get(b"filename", b"").decode("utf-8", errors="replace")
+        if not file_name:
+            raise InvalidUpload(
+                "every part of the upload must be a file (Content-Disposition with a filename)"
+            )
+        self._open(accepted_name(file_name))
+
+    def _open(self, name: str) -> None:
         if any(f.name == name for f in self.files):
             raise InvalidUpload(f"{name} is uploaded twice")
+        # Refused here, not after the body: a stream of zip parts would otherwise fill the disk.
+        if self.files and (_is_zip(name) or _is_zip(self.files[0].name)):
+            raise InvalidUpload(_ONE_ZIP)
         self._name, self._size = name, 0
         self._handle = (self._folder / name).open("wb")
 
-    def _write(self, data: bytes) -> None:
-        self._total += len(data)
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        self._total += end - start
         if self._total > self._max_bytes:
             raise UploadTooLarge(f"the upload is over the limit of {self._max_bytes:,} bytes")
         assert self._handle is not None
-        self._handle.write(data)
-        self._size += len(data)
+        self._handle.write(data[start:end])
+        self._size += end - start
 
-    def _close(self) -> None:
+    def _part_end(self) -> None:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
@@ -199,13 +174,17 @@ async def receive_files(
 ) -> list[ReceivedFile]:
     """Write every file of the multipart body to ``folder``; 400, 413 or 415 on a bad upload."""
     folder.mkdir(parents=True, exist_ok=True)
-    receiver = _Receiver(boundary, folder, max_bytes)
+    receiver = _Receiver(folder, max_bytes)
     try:
+        parser = receiver.parser(boundary)
         async for chunk in chunks:
-            receiver.feed(chunk)
+            parser.write(chunk)
+        ended = parser.state == MultipartState.END
+    except FormParserError as exc:
+        raise InvalidUpload(f"the multipart body is malformed: {exc}") from None
     finally:
         receiver.abandon()
-    if not receiver.complete:
+    if not ended:
         raise InvalidUpload("the multipart body ended before its closing boundary")
     if not receiver.files:
         raise InvalidUpload("the upload holds no file")

@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
 # Installs everything bigfinder needs on a fresh machine with Python >= 3.11, Java 17 and Maven:
-# uv (if missing), the locked Python environment in .venv, and the Neo4j launcher (Maven Central jars).
+# uv (if missing), the locked Python environment in .venv, the Neo4j launcher (Maven Central jars), and
+# the Debian tools the tests drive: pdftoppm (case-file PDFs) and Chromium with its driver (the UI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+missing=()
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  else
+    echo "bootstrap: please install the Debian packages ${missing[*]} (needs root)" >&2
+  fi
+fi
 
 if command -v uv >/dev/null 2>&1; then
   uv=(uv)

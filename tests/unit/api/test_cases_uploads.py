@@ -111,12 +111,7 @@ def test_the_parser_gives_the_files_back_whatever_the_chunking(
     persons: bytes, trips: bytes, sizes: list[int], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     folder = tmp_path_factory.mktemp("upload")
-    body = (
-        b"preamble\r\n"
-        + _part("persons.csv", persons)
-        + _part("trips.jsonl", trips)
-        + b"--B0und--\r\nepilogue"
-    )
+    body = _part("persons.csv", persons) + _part("trips.jsonl", trips) + b"--B0und--\r\nepilogue"
     files = _receive(body, folder, sizes)
     assert files == [ReceivedFile("persons.csv", len(persons)), ReceivedFile("trips.jsonl", len(trips))]
     assert (folder / "persons.csv").read_bytes() == persons and (folder / "trips.jsonl").read_bytes() == trips
@@ -141,6 +136,20 @@ def test_bad_uploads_raise_the_errors_the_api_renders(tmp_path: Path) -> None:
         _receive(end, tmp_path / "e")
     with pytest.raises(UploadTooLarge):
         _receive(_part("persons.csv", b"x" * 100) + end, tmp_path / "f", max_bytes=50)
+    # No client sends a preamble; the parser takes none (RFC 7578 leaves it out of form data).
+    with pytest.raises(InvalidUpload, match="malformed"):
+        _receive(b"preamble\r\n" + _part("persons.csv", b"x") + end, tmp_path / "g")
+    # A zip comes alone: refused at its part's headers, not after the rest of the body.
+    for parts in (
+        _part("w.zip", b"z") + _part("persons.csv", b"x"),
+        _part("persons.csv", b"x") + _part("w.zip", b"z"),
+    ):
+        with pytest.raises(InvalidUpload, match="one zip"):
+            _receive(parts + end, tmp_path / "h")
+    with pytest.raises(InvalidUpload, match="filename"):
+        _receive(
+            b'--B0und\r\nContent-Disposition: form-data; name="files"\r\n\r\nx\r\n' + end, tmp_path / "i"
+        )
 
 
 def _zip(tmp_path: Path, members: dict[str, bytes]) -> Path:

@@ -19,6 +19,9 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.internal.kernel.api.exceptions.ProcedureException;
+import org.neo4j.kernel.api.procedure.GlobalProcedures;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import org.neo4j.kernel.internal.Version;
 
 /**
@@ -51,6 +54,7 @@ public final class Main {
         DatabaseManagementService dbms;
         try {
             dbms = start(options);
+            registerProcedures(dbms);
             setPassword(dbms, password);
         } catch (RuntimeException e) {
             System.out.println(FAILED + " " + e.getMessage());
@@ -105,6 +109,20 @@ public final class Main {
             builder.setConfig(GraphDatabaseSettings.plugin_dir, options.pluginDirectory());
         }
         return builder.build();
+    }
+
+    /**
+     * Registers bigfinder's own procedures (the projection reads). They live in this jar, not in the plugin
+     * directory, so they are registered by class; the registry is shared by every database of the DBMS.
+     */
+    static void registerProcedures(DatabaseManagementService dbms) {
+        GraphDatabaseAPI system = (GraphDatabaseAPI) dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        try {
+            system.getDependencyResolver().resolveDependency(GlobalProcedures.class)
+                    .registerProcedure(ProjectionProcedures.class);
+        } catch (ProcedureException e) {
+            throw new IllegalStateException("registering bigfinder's procedures failed: " + e.getMessage(), e);
+        }
     }
 
     /** Sets the password of the built-in {@code neo4j} user through the system database. */

@@ -1,0 +1,66 @@
+package org.bigfinder.launcher;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/** Growable primitive columns that pack into little-endian bytes: what numpy reads with frombuffer. */
+final class PackedColumn {
+
+    private PackedColumn() {
+    }
+
+    /** int64 values. */
+    static final class Longs {
+        private long[] values;
+        private int size;
+
+        Longs(int capacity) {
+            values = new long[Math.max(capacity, 16)];
+        }
+
+        void add(long value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[size++] = value;
+        }
+
+        int size() {
+            return size;
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+
+        byte[] pack() {
+            ByteBuffer bytes = ByteBuffer.allocate(size * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asLongBuffer().put(values, 0, size);
+            return bytes.array();
+        }
+    }
+
+    /** float64 values. */
+    static final class Doubles {
+        private double[] values;
+        private int size;
+
+        Doubles(int capacity) {
+            values = new double[Math.max(capacity, 16)];
+        }
+
+        void add(double value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[size++] = value;
+        }
+
+        byte[] pack() {
+            ByteBuffer bytes = ByteBuffer.allocate(size * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asDoubleBuffer().put(values, 0, size);
+            return bytes.array();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package org.bigfinder.launcher;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.ResourceIterator;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.internal.kernel.api.TokenRead;
+import org.neo4j.token.api.TokenConstants;
+import org.neo4j.kernel.api.KernelTransaction;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+
+/**
+ * Read-only procedures that hand bigfinder's projector (graph/projector.py) the graph as packed columns.
+ *
+ * <p>Cypher answers a projection read with one list element per node or relationship, which the server
+ * boxes and the client unboxes one by one. These procedures read the store in-process, as Neo4j GDS
+ * does, and return each column as a byte array of little-endian int64 or float64 values (a Bolt byte
+ * string), a chunk of at most {@link #CHUNK} elements per record, so the client maps them into numpy
+ * arrays without touching each element. Nodes are named by their internal id, which is only used to join
+ * relationships to nodes within one projection.
+ *
+ * <p>Labels, types and property keys are parameters looked up as tokens of the database, never spliced
+ * into a query; a name the database has never seen simply matches nothing.
+ */
+public final class ProjectionProcedures {
+
+    /** Elements per record: a few MB per column, so the server builds the next while the client reads one. */
+    static final int CHUNK = 1 << 18;
+
+    @Context
+    public Transaction tx;
+
+    /** A chunk of nodes: internal ids, identifying keys and, for an event, its time (empty otherwise). */
+    public static final class NodeColumns {
+        public byte[] ids;
+        public List<Object> keys;
+        public byte[] time;
+
+        NodeColumns(byte[] ids, List<Object> keys, byte[] time) {
+            this.ids = ids;
+            this.keys = keys;
+            this.time = time;
+        }
+    }
+
+    /** A chunk of relationships: start and end internal ids, weights and times (empty when not asked for). */
+    public static final class RelationshipColumns {
+        public byte[] src;
+        public byte[] dst;
+        public byte[] weight;
+        public byte[] time;
+
+        RelationshipColumns(byte[] src, byte[] dst, byte[] weight, byte[] time) {
+            this.src = src;
+            this.dst = dst;
+            this.weight = weight;
+            this.time = time;
+        }
+    }
+
+    @Procedure(name = "bigfinder.projection.nodes", mode = Mode.READ)
+    @Description("bigfinder.projection.nodes(label, key, timeProperty) :: (ids, keys, time): every node of"
+            + " a label that has its key, in label-scan order, as packed int64 ids, a list of keys and packed"
+            + " float64 epoch seconds of timeProperty (NaN where absent; empty when timeProperty is null).")
+    public Stream<NodeColumns> nodes(@Name("label") String label, @Name("key") String key,
+                                     @Name(value = "timeProperty", defaultValue = "null") String timeProperty) {
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        TokenRead tokens = ktx.tokenRead();
+        int keyToken = tokens.propertyKey(key);
+        if (tokens.nodeLabel(label) == TokenConstants.NO_TOKEN || keyToken == TokenConstants.NO_TOKEN) {
+            return Stream.empty();
+        }
+        int timeToken = timeProperty == null ? TokenConstants.NO_TOKEN : tokens.propertyKey(timeProperty);
+        StoreReader reader = new StoreReader(ktx);
+        ResourceIterator<Node> found = tx.findNodes(Label.label(label));
+        NodeScan scan = new NodeScan(reader, found, keyToken, timeProperty == null ? null : timeToken);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
+                .onClose(scan::close);
+    }
+
+    @Procedure(name = "bigfinder.projection.relationships", mode = Mode.READ)
+    @Description("bigfinder.projection.relationships(type, startLabels, low, high, weightProperty,"
+            + " defaultWeight, timeSide, timeProperty, since, until) :: (src, dst, weight, time): the"
+            + " relationships of a type leaving nodes of startLabels whose internal ids lie in [low, high),"
+            + " grouped by start node (label by label, ascending ids), as packed columns. weight is empty"
+            + " when weightProperty is null; time (epoch seconds, NaN where absent) is read from the"
+            + " relationship, its start or its end node (timeSide) and is empty when timeSide is null;"
+            + " since and until (inclusive, nullable) keep only relationships timed inside the window.")
+    public Stream<RelationshipColumns> relationships(
+            @Name("type") String type,
+            @Name("startLabels") List<String> startLabels,
+            @Name("low") long low,
+            @Name("high") long high,
+            @Name(value = "weightProperty", defaultValue = "null") String weightProperty,
+            @Name(value = "defaultWeight", defaultValue = "1.0") double defaultWeight,
+            @Name(value = "timeSide", defaultValue = "null") String timeSide,
+            @Name(value = "timeProperty", defaultValue = "null") String timeProperty,
+            @Name(value = "since", defaultValue = "null") Double since,
+            @Name(value = "until", defaultValue = "null") Double until) {
+        TimeSide side = TimeSide.parse(timeSide, timeProperty);
+        if ((since != null || until != null) && side == TimeSide.NONE) {
+            throw new IllegalArgumentException("a time window needs timeSide and timeProperty");
+        }
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        TokenRead tokens = ktx.tokenRead();
+        int typeToken = tokens.relationshipType(type);
+        if (typeToken == TokenConstants.NO_TOKEN) {
+            return Stream.empty();
+        }
+        List<long[]> starts = new ArrayList<>();
+        List<Integer> labelTokens = new ArrayList<>();
+        for (String label : startLabels) {
+            int token = tokens.nodeLabel(label);
+            if (token != TokenConstants.NO_TOKEN) {
+                labelTokens.add(token);
+                starts.add(nodeIds(label, low, high));
+            }
+        }
+        RelationshipScan.Columns columns = new RelationshipScan.Columns(
+                weightProperty == null ? null : tokens.propertyKey(weightProperty), defaultWeight,
+                side, side == TimeSide.NONE ? TokenConstants.NO_TOKEN : tokens.propertyKey(timeProperty),
+                since == null ? Double.NEGATIVE_INFINITY : since, until == null ? Double.POSITIVE_INFINITY : until,
+                since != null || until != null);
+        RelationshipScan scan = new RelationshipScan(new StoreReader(ktx), typeToken, labelTokens, starts, columns);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
+                .onClose(scan::close);
+    }
+
+    /** Internal ids of the {@code label} nodes in {@code [low, high)}, in label-scan (ascending) order. */
+    private long[] nodeIds(String label, long low, long high) {
+        PackedColumn.Longs ids = new PackedColumn.Longs(1024);
+        try (ResourceIterator<Node> nodes = tx.findNodes(Label.label(label))) {
+            while (nodes.hasNext()) {
+                @SuppressWarnings("deprecation") // internal ids are what the projection joins on
+                long id = nodes.next().getId();
+                if (low <= id && id < high) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids.toArray();
+    }
+}
