@@ -78,7 +78,7 @@ def inspection_priority(probability: F64, undeclared_value: F64, declared_value:
     Squaring keeps near-certain cases ahead of merely valuable ones (the probability alone ranks for
     precision, times the value for revenue).
 
-    >>> priority = inspection_priority(np.array([0.9, 0.5]), np.array([0.0, 1000.0]), np.array([100.0, 100.0]))
+    >>> priority = inspection_priority(np.array([0.9, 0.5]), np.array([0.0, 1e3]), np.array([100.0, 100.0]))
     >>> priority.round(2).tolist()
     [4.05, 250.0]
     """

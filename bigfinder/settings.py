@@ -121,6 +121,12 @@ class Settings(BaseSettings):
     # The risk models (`bigfinder risk fit|score`): where the fitted models are kept between the two.
     risk_model_file: Path = PROJECT_ROOT / "var" / "risk" / "models.pickle"
 
+    # The investigation dashboard (`bigfinder dashboard serve`): loopback by default, like the API; a
+    # login session ends after this many idle minutes.
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = Field(default=8050, ge=1, le=65535)
+    dashboard_session_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
+
     @model_validator(mode="after")
     def _refuse_default_password_outside_development(self) -> Settings:
         if (

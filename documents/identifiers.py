@@ -57,7 +57,8 @@ def iso6346_valid(number: str) -> bool:
     if not _CONTAINER.fullmatch(number):
         return False
     values = [_ISO6346[c] if c.isalpha() else int(c) for c in number[:10]]
-    return sum(v * 2**i for i, v in enumerate(values)) % 11 % 10 == int(number[10])
+    check: int = sum(v * 2**i for i, v in enumerate(values)) % 11 % 10
+    return check == int(number[10])
 
 
 def s10_valid(number: str) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
@@ -53,11 +54,13 @@ class MentionExtractor:
         self._companies = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         names = sorted({name for name in company_names if name})
         for begin in range(0, len(names), 5_000):
-            self._companies.add("COMPANY", list(self._nlp.tokenizer.pipe(names[begin : begin + 5_000])))
+            self._companies.add(
+                "COMPANY", [self._nlp.make_doc(name) for name in names[begin : begin + 5_000]]
+            )
         self._people = Matcher(self._nlp.vocab)
-        capitalised = {"IS_TITLE": True, "IS_ALPHA": True}
-        upper = {"IS_UPPER": True, "IS_ALPHA": True, "LENGTH": {">=": 2}}
-        hyphenated = [{"IS_TITLE": True}, {"ORTH": "-"}, {"IS_LOWER": True}]
+        capitalised: dict[str, Any] = {"IS_TITLE": True, "IS_ALPHA": True}
+        upper: dict[str, Any] = {"IS_UPPER": True, "IS_ALPHA": True, "LENGTH": {">=": 2}}
+        hyphenated: list[dict[str, Any]] = [{"IS_TITLE": True}, {"ORTH": "-"}, {"IS_LOWER": True}]
         self._people.add(
             "PERSON",
             [

@@ -450,7 +450,8 @@ class Resolution:
         n = len(self.records)
         graph = coo_matrix((np.ones(len(at)), (self.context.left[at], self.context.right[at])), shape=(n, n))
         _, labels = connected_components(graph, directed=False)
-        return labels.astype(np.int64)
+        clusters: I64 = np.asarray(labels, dtype=np.int64)
+        return clusters
 
 
 def _day_agreement(records: PartyRecords) -> float:

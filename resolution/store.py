@@ -37,6 +37,7 @@ from resolution.matcher import MATCHER_VERSION, Resolution, resolve
 from resolution.records import PartyKind, PartyRecords
 
 __all__ = [
+    "Decision",
     "KindReport",
     "ReviewItem",
     "ReviewNotFound",
@@ -105,12 +106,9 @@ def _statement(name: str, label: str) -> str:
 
 
 def _evidence_json(result: Resolution, at: int) -> str:
-    items = [
-        {"evidence": e.name, "weight": round(float(e.weight[at]), 2), "reason": e.reason(at)}
-        for e in result.evidence
-        if e.weight[at] != 0
-    ]
-    items.sort(key=lambda item: -abs(float(item["weight"])))
+    weighed = [(round(float(e.weight[at]), 2), e) for e in result.evidence if e.weight[at] != 0]
+    weighed.sort(key=lambda item: -abs(item[0]))
+    items = [{"evidence": e.name, "weight": weight, "reason": e.reason(at)} for weight, e in weighed]
     return json.dumps(items, ensure_ascii=False)
 
 

@@ -73,8 +73,10 @@ class FusedScorer:
         x: F64, y: npt.NDArray[np.bool_], names: Sequence[str], *, seed: int = 0, c: float = 0.5
     ) -> FusedScorer:
         """Fit on rows ``x`` (NaN = not scored by that model) and outcomes ``y``."""
-        fill = np.nanmean(np.where(np.isfinite(x), x, np.nan), axis=0)
-        fill = np.where(np.isfinite(fill), fill, 0.0)
+        # A model that scored no training row leaves its column at 0, i.e. no contribution.
+        finite = np.isfinite(x)
+        seen = finite.sum(axis=0)
+        fill = np.where(seen > 0, np.where(finite, x, 0.0).sum(axis=0) / np.maximum(seen, 1), 0.0)
         filled = np.where(np.isfinite(x), x, fill)
         mean, scale = filled.mean(axis=0), filled.std(axis=0)
         scale = np.where(scale > 1e-12, scale, 1.0)

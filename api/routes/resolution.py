@@ -12,7 +12,7 @@ from api.deps import AccessDep
 from api.routes.base import versioned_router
 from api.schemas import Page
 from api.security import Reader
-from resolution.store import ReviewItem, ReviewQueue
+from resolution.store import Decision, ReviewItem, ReviewQueue
 
 __all__ = ["router"]
 
@@ -93,7 +93,8 @@ def decide_review(
     pair_id: PairIdPath,
     decision: ReviewDecisionRequest,
 ) -> ReviewItemPublic:
-    item = queue.decide(pair_id, decision.decision.value, decided_by=principal.owner, note=decision.note)  # type: ignore[arg-type]
+    choice: Decision = "confirmed" if decision.decision is ReviewDecision.CONFIRMED else "rejected"
+    item = queue.decide(pair_id, choice, decided_by=principal.owner, note=decision.note)
     access.record(
         principal,
         f"resolution.{item.status}",

@@ -103,12 +103,12 @@ public final class ProjectionProcedures {
             @Name("startLabels") List<String> startLabels,
             @Name("low") long low,
             @Name("high") long high,
-            @Name(value = "weightProperty", defaultValue = "null") String weightProperty,
-            @Name(value = "defaultWeight", defaultValue = "1.0") double defaultWeight,
-            @Name(value = "timeSide", defaultValue = "null") String timeSide,
-            @Name(value = "timeProperty", defaultValue = "null") String timeProperty,
-            @Name(value = "since", defaultValue = "null") Double since,
-            @Name(value = "until", defaultValue = "null") Double until) {
+            @Name("weightProperty") String weightProperty,
+            @Name("defaultWeight") double defaultWeight,
+            @Name("timeSide") String timeSide,
+            @Name("timeProperty") String timeProperty,
+            @Name("since") Double since,
+            @Name("until") Double until) {
         TimeSide side = TimeSide.parse(timeSide, timeProperty);
         if ((since != null || until != null) && side == TimeSide.NONE) {
             throw new IllegalArgumentException("a time window needs timeSide and timeProperty");

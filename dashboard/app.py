@@ -1,0 +1,65 @@
+"""The dashboard's composition root: :func:`create_dashboard` builds the services once and the Dash app.
+
+Like the API's lifespan, it opens the process's one driver (without waiting for Neo4j: the page loads
+and says so while the server is down) and the access store the API uses, so keys, roles and the audit
+log are shared. Run it with ``bigfinder dashboard serve``; in tests, ``create_dashboard(settings)`` and
+serve ``dashboard.server`` (a Flask app) in a thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+from dash import Dash
+from neo4j import Driver
+
+from api.access import AccessStore
+from api.cases import Cases
+from api.investigation import Investigation
+from api.ratelimit import RateLimiter
+from bigfinder.settings import Settings
+from dashboard.callbacks import register
+from dashboard.layout import page
+from dashboard.services import Workbench
+from graph.store import open_driver
+
+__all__ = ["Dashboard", "create_dashboard"]
+
+
+@dataclass
+class Dashboard:
+    """The Dash app with the services behind it; :meth:`close` releases the driver and the access store."""
+
+    app: Dash
+    workbench: Workbench
+    driver: Driver
+    access: AccessStore
+
+    def close(self) -> None:
+        self.driver.close()
+        self.access.close()
+
+
+def create_dashboard(settings: Settings) -> Dashboard:
+    """The dashboard for ``settings``: the API's services behind its role checks and audit."""
+    driver = open_driver(settings, verify=False)
+    access = AccessStore(settings.api_access_db)
+    investigation = Investigation(driver, settings)
+    workbench = Workbench(
+        investigation,
+        Cases(investigation),
+        access,
+        RateLimiter(settings.api_rate_limit_per_minute),
+        session_minutes=settings.dashboard_session_minutes,
+    )
+    app = Dash(
+        __name__,
+        title="bigfinder investigation",
+        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        suppress_callback_exceptions=False,
+        update_title=None,
+    )
+    app.layout = page()
+    register(app, workbench)
+    return Dashboard(app, workbench, driver, access)

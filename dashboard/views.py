@@ -1,0 +1,281 @@
+"""What the panels show, built from the services' answers: pure functions from schemas to components.
+
+>>> from api.schemas import NetworkPublic, NetworkNodePublic, NetworkLinkPublic
+>>> net = NetworkPublic(center="Person:P1", hops=2, truncated=False, nodes=[
+...     NetworkNodePublic(id="Person:P1", label="Person", key="P1", name="Kim", hop=0),
+...     NetworkNodePublic(id="Account:A1", label="Account", key="A1", name=None, hop=1),
+...     NetworkNodePublic(id="Account:A2", label="Account", key="A2", name=None, hop=2)],
+...     links=[NetworkLinkPublic(type="OWNS_ACCOUNT", source="Person:P1", target="Account:A1", at=None),
+...            NetworkLinkPublic(type="TRANSFER", source="Account:A1", target="Account:A2",
+...                              at="2023-01-10T09:30:00Z")])
+>>> timeline_rows(net)
+[{'at': '2023-01-10 09:30', 'what': 'TRANSFER', 'from': 'A1', 'to': 'A2'}]
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from api.schemas import (
+    CaseSummaryPublic,
+    EntityPublic,
+    NetworkPublic,
+    PathsPublic,
+    RingPublic,
+    RingSummaryPublic,
+)
+
+__all__ = [
+    "TIMELINE_TYPES",
+    "case_summary",
+    "entity_panel",
+    "explanation_of",
+    "paths_summary",
+    "pins_list",
+    "ring_panel",
+    "ring_rows",
+    "search_hits",
+    "timeline_rows",
+    "timeline_table",
+]
+
+#: What the timeline follows from the selection: its accounts (to reach their transfers), trips,
+#: declarations and the X-ray hits on them.
+TIMELINE_TYPES = (
+    "OWNS_ACCOUNT",
+    "TRANSFER",
+    "TOOK_TRIP",
+    "IMPORTED",
+    "SUPPLIED",
+    "BROKERED",
+    "DECLARED_IN",
+    "SCANNED",
+)
+
+
+def timeline_rows(network: NetworkPublic) -> list[dict[str, str]]:
+    """Dated events of the network's centre and of what it holds (its accounts, trips, declarations),
+    earliest first; a counterparty's own transfers are not the selection's and are left out."""
+    names = {n.id: n.name or n.key or n.id for n in network.nodes}
+    center = network.center
+    held = {center}
+    for link in network.links:
+        if link.type != "TRANSFER" and center in (link.source, link.target):
+            held.add(link.target if link.source == center else link.source)
+    rows = [
+        {
+            "at": link.at[:16].replace("T", " "),
+            "what": link.type,
+            "from": str(names.get(link.source, link.source)),
+            "to": str(names.get(link.target, link.target)),
+        }
+        for link in network.links
+        if link.at and (link.source in held or link.target in held)
+    ]
+    return sorted(rows, key=lambda r: (r["at"], r["what"], r["from"], r["to"]))
+
+
+def timeline_table(rows: list[dict[str, str]], truncated: bool) -> Any:
+    """The timeline as a table (or a line saying there is nothing dated)."""
+    if not rows:
+        return html.P("No dated transfers, trips, declarations or X-ray hits.", className="text-muted")
+    head = html.Thead(html.Tr([html.Th(c) for c in ("when", "what", "from", "to")]))
+    body = html.Tbody([html.Tr([html.Td(r[c]) for c in ("at", "what", "from", "to")]) for r in rows])
+    note = [html.P("Capped: only the first events of each kind are shown.", className="small text-muted")]
+    return html.Div(
+        [dbc.Table([head, body], size="sm", striped=True, id="timeline-table"), *(note if truncated else [])]
+    )
+
+
+def search_hits(hits: list[dict[str, Any]]) -> Any:
+    """Search hits as buttons that open the entity in the workspace."""
+    if not hits:
+        return html.P("No entity matches.", className="text-muted")
+    return dbc.ListGroup(
+        [
+            dbc.ListGroupItem(
+                [html.B(h["name"] or h["key"]), html.Span(f"  {h['label']}:{h['key']}", className="small")],
+                id={"type": "hit", "index": f"{h['label']}:{h['key']}"},
+                action=True,
+                n_clicks=0,
+                className="search-hit",
+            )
+            for h in hits
+        ]
+    )
+
+
+def explanation_of(entity: EntityPublic) -> dict[str, Any] | None:
+    """The fused risk model's stored explanation (probability, models, features, versions), if any."""
+    text = entity.properties.get("risk_explanation")
+    if not isinstance(text, str):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _pairs(title: str, values: dict[str, Any]) -> list[Any]:
+    if not values:
+        return []
+    items = [html.Li(f"{k}: {v:+.3f}" if isinstance(v, float) else f"{k}: {v}") for k, v in values.items()]
+    return [html.Div(title, className="fw-semibold small mt-1"), html.Ul(items, className="small mb-1")]
+
+
+def entity_panel(entity: EntityPublic, neighbours: list[dict[str, Any]]) -> Any:
+    """The side panel: identifiers, scores with their meaning, the risk explanation, features, rings and
+    the riskiest neighbours on the canvas."""
+    parts: list[Any] = [
+        html.H5(entity.name or entity.key, id="entity-title"),
+        html.Div(f"{entity.label}:{entity.key}", className="small text-muted"),
+    ]
+    parts.append(html.H6("Identifiers", className="mt-2"))
+    parts.append(
+        html.Ul(
+            [html.Li(f"{i.relationship} {i.label} {i.key}", className="small") for i in entity.identifiers]
+        )
+        if entity.identifiers
+        else html.P("none", className="small text-muted")
+    )
+    parts.append(html.H6("Scores", className="mt-2"))
+    parts.append(
+        html.Ul(
+            [
+                html.Li(
+                    [html.B(f"{s.name} {s.value:.4g}"), html.Span(f" {s.description}", className="small")]
+                )
+                for s in entity.scores
+            ],
+            id="entity-scores",
+        )
+        if entity.scores
+        else html.P("not scored yet", className="small text-muted")
+    )
+    explanation = explanation_of(entity)
+    if explanation is not None:
+        parts.append(html.H6("Why this risk score", className="mt-2"))
+        parts.append(html.Div(f"probability {explanation.get('probability')}", className="small"))
+        parts += _pairs("models", explanation.get("models") or {})
+        parts += _pairs("features", explanation.get("features") or {})
+        parts += _pairs("model versions", explanation.get("model_versions") or {})
+    for features in entity.features:
+        parts += _pairs(f"features of {features.model} {features.version or ''}", features.values)
+    if entity.rings:
+        parts.append(html.H6("Rings", className="mt-2"))
+        parts.append(
+            html.Ul(
+                [
+                    html.Li(
+                        f"{r.scheme} #{r.rank} ({r.status or 'new'}) as {r.role or 'member'}",
+                        className="small",
+                    )
+                    for r in entity.rings
+                ]
+            )
+        )
+    if neighbours:
+        parts.append(html.H6("Riskiest neighbours on the canvas", className="mt-2"))
+        parts.append(
+            html.Ul(
+                [html.Li(f"{n['name'] or n['id']}: {n['value']:.3f}", className="small") for n in neighbours]
+            )
+        )
+    return html.Div(parts)
+
+
+def paths_summary(found: PathsPublic) -> Any:
+    """One line per path found."""
+    if not found.paths:
+        return html.P(
+            f"No path of up to the maximum length from {found.source} to {found.target}.", id="paths-result"
+        )
+    lines = [
+        html.Li(" - ".join(str(n.name or n.key) for n in path.nodes), className="small")
+        for path in found.paths
+    ]
+    return html.Div(
+        [
+            html.Div(f"{len(found.paths)} shortest path(s), {len(found.paths[0].links)} step(s)"),
+            html.Ul(lines),
+        ],
+        id="paths-result",
+    )
+
+
+def ring_rows(rings: list[RingSummaryPublic]) -> list[dict[str, Any]]:
+    """Rows of the ring and alert grids."""
+    return [
+        {
+            "ring_id": r.ring_id,
+            "scheme": r.scheme,
+            "rank": r.rank,
+            "score": None if r.score is None else round(r.score, 3),
+            "members": r.member_count,
+            "status": r.status or "new",
+            "last_found_at": (r.last_found_at or "")[:19],
+        }
+        for r in rings
+    ]
+
+
+def ring_panel(ring: RingPublic) -> Any:
+    """A ring's members and the evidence behind it."""
+    members = html.Ul(
+        [
+            html.Li(f"{m.name or m.key} ({m.label}:{m.key}) {m.role or ''}", className="small")
+            for m in ring.members
+        ],
+        id="ring-members",
+    )
+    evidence = html.Ul(
+        [
+            html.Li(str(e.get("reason", "")) if isinstance(e, dict) else str(e), className="small")
+            for e in ring.evidence[:20]
+        ]
+    )
+    return html.Div(
+        [
+            html.H5(f"{ring.scheme} #{ring.rank}"),
+            html.Div(
+                f"score {ring.score} · status {ring.status or 'new'} · {ring.ring_id}", className="small"
+            ),
+            html.H6("Members", className="mt-2"),
+            members,
+            html.H6("Evidence", className="mt-2"),
+            evidence,
+        ]
+    )
+
+
+def pins_list(pins: dict[str, Any]) -> Any:
+    """The case builder's pinned entities and relationships."""
+    entities = [html.Li(e, className="small") for e in pins.get("entities", [])]
+    relationships = [
+        html.Li(f"{r['source']} -{r['type']}- {r['target']}", className="small")
+        for r in pins.get("relationships", [])
+    ]
+    return html.Div(
+        [
+            html.H6("Pinned entities"),
+            html.Ul(
+                entities or [html.Li("none yet: select a node and press Pin", className="small text-muted")],
+                id="pinned-entities",
+            ),
+            html.H6("Pinned relationships"),
+            html.Ul(relationships or [html.Li("none", className="small text-muted")]),
+        ]
+    )
+
+
+def case_summary(case: CaseSummaryPublic) -> Any:
+    """The saved case, in one line."""
+    return html.Div(
+        f"{case.case_id}: {case.title} ({case.status}, {case.entity_count} entities, updated {case.updated_at[:19]})",
+        id="case-saved",
+    )
