@@ -7,7 +7,15 @@ traverse into credentials, and authentication and the audit trail must keep work
 committed before the response leaves), needs no server, and admins query it through ``GET /v1/audit``.
 
 A key is shown once, when created; only its SHA-256 digest is stored. Keys are 256 random bits, so an
-unsalted fast hash is enough: there is no dictionary to try against it.
+unsalted fast hash is enough: there is no dictionary to try against it. A key found is remembered in
+memory for :data:`KEY_CACHE_S` seconds (the API checks one per request); revoking it through the store
+forgets it at once, revoking it from another process (``bigfinder api key revoke`` while the API runs)
+takes effect within that time.
+
+Audit rows are group-committed: one fsync'd commit for every row waiting at that moment. A caller waits
+for its rows' commit (``record``), except where it says not to (``wait=False``, score lookups by model
+services): their rows are committed by the store's flusher thread within milliseconds, so a crash can
+lose the rows of that moment, never those of reads that waited.
 
 >>> store = AccessStore(Path(":memory:"))
 >>> created = store.create_key(Role.ANALYST, "kim@customs")
@@ -20,17 +28,32 @@ True
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-__all__ = ["AccessStore", "AuditRecord", "CreatedKey", "KeyInfo", "Principal", "Role", "hash_key"]
+__all__ = [
+    "KEY_CACHE_S",
+    "AccessStore",
+    "AuditRecord",
+    "CreatedKey",
+    "KeyInfo",
+    "Principal",
+    "Role",
+    "hash_key",
+]
 
+#: How long a key found in the file is trusted without looking again.
+KEY_CACHE_S = 5.0
 _KEY_PREFIX = "bf_"
+_FLUSH_RETRY_S = 1.0
+_log = logging.getLogger("bigfinder.api.access")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_key (
@@ -143,9 +166,20 @@ class AccessStore:
         self._tickets = 0
         self._durable = 0
         self._committing = False
+        # Rows recorded without waiting are committed by this thread, woken by _flush_wanted.
+        self._flush_wanted = threading.Event()
+        self._closing = False
+        self._flusher = threading.Thread(target=self._flush_loop, name="bigfinder-audit", daemon=True)
+        self._flusher.start()
+        # key digest -> (holder, when it was looked up)
+        self._principals: dict[str, tuple[Principal, float]] = {}
 
     def close(self) -> None:
-        """Close the file (the lifespan's end, the CLI command's end)."""
+        """Commit every waiting audit row and close the file (the lifespan's end, the CLI command's end)."""
+        self._closing = True
+        self._flush_wanted.set()
+        self._flusher.join()
+        self.flush()
         with self._lock:
             if self._audit_db is not self._db:
                 self._audit_db.close()
@@ -166,12 +200,24 @@ class AccessStore:
 
     def principal_for(self, secret: str) -> Principal | None:
         """The holder of ``secret``, or None for an unknown or revoked key."""
+        digest = hash_key(secret)
+        now = time.monotonic()
+        cached = self._principals.get(digest)
+        if cached is not None and now - cached[1] < KEY_CACHE_S:
+            return cached[0]
+        # Under the lock with the read: a revocation in between cannot leave the key remembered.
         with self._lock:
             row = self._db.execute(
                 "SELECT key_id, role, owner FROM api_key WHERE key_hash = ? AND revoked_at IS NULL",
-                (hash_key(secret),),
+                (digest,),
             ).fetchone()
-        return None if row is None else Principal(row[0], Role(row[1]), row[2])
+            if row is None:
+                # Unknown keys are not remembered: a key created meanwhile works at once.
+                self._principals.pop(digest, None)
+                return None
+            principal = Principal(row[0], Role(row[1]), row[2])
+            self._principals[digest] = (principal, now)
+        return principal
 
     def revoke_key(self, key_id: str) -> bool:
         """Revoke a key by its public id; False when there is no such active key."""
@@ -179,6 +225,8 @@ class AccessStore:
             cursor = self._db.execute(
                 "UPDATE api_key SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (_now(), key_id)
             )
+            # Revocations are rare: forgetting every remembered key is simpler than finding this one.
+            self._principals.clear()
         return cursor.rowcount == 1
 
     def keys(self) -> list[KeyInfo]:
@@ -197,10 +245,14 @@ class AccessStore:
             ).fetchall()
         return any(Role(row[0]) in roles for row in rows)
 
-    def record(self, principal: Principal, action: str, subjects: list[str], purpose: str) -> None:
+    def record(
+        self, principal: Principal, action: str, subjects: list[str], purpose: str, *, wait: bool = True
+    ) -> None:
         """Audit ``action`` on each of ``subjects`` by ``principal``, committed before returning.
 
         Concurrent callers share commits: each waits until a commit that includes its rows is on disk.
+        With ``wait=False`` the rows are only queued (no I/O: safe on the event loop); the flusher thread
+        commits them at once.
         """
         at = _now()
         rows = [
@@ -210,12 +262,36 @@ class AccessStore:
         with self._commit_turn:
             self._pending.extend(rows)
             self._tickets += 1
-            ticket = self._tickets
-            while self._durable < ticket:
-                if self._committing:
-                    self._commit_turn.wait()
-                else:
-                    self._commit_pending()
+            if wait:
+                self._wait_durable(self._tickets)
+                return
+        self._flush_wanted.set()
+
+    def flush(self) -> None:
+        """Commit every audit row recorded so far (those recorded without waiting too)."""
+        with self._commit_turn:
+            self._wait_durable(self._tickets)
+
+    def _wait_durable(self, ticket: int) -> None:
+        """Return once the rows of ``ticket`` are committed, committing them if nobody else is (called
+        holding ``_commit_turn``)."""
+        while self._durable < ticket:
+            if self._committing:
+                self._commit_turn.wait()
+            else:
+                self._commit_pending()
+
+    def _flush_loop(self) -> None:
+        while not self._closing:
+            self._flush_wanted.wait()
+            self._flush_wanted.clear()
+            try:
+                self.flush()
+            except sqlite3.Error:
+                # The rows were put back; a full disk or a locked file may clear up.
+                _log.exception("audit rows could not be committed; retrying in %.0f s", _FLUSH_RETRY_S)
+                time.sleep(_FLUSH_RETRY_S)
+                self._flush_wanted.set()
 
     def _commit_pending(self) -> None:
         """Commit every pending row in one transaction (called holding ``_commit_turn``, released

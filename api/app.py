@@ -26,6 +26,7 @@ from api.problems import install_problem_handlers
 from api.ratelimit import RateLimiter
 from api.routes import metrics_router, v1_router
 from api.schemas import ProblemPublic
+from api.score_lookups import ScoreLookups
 from bigfinder import __version__
 from bigfinder.settings import Settings, get_settings
 from graph.store import open_driver
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         driver = open_driver(settings, verify=False)
         access = AccessStore(settings.api_access_db)
         app.state.investigation = Investigation(driver, settings)
+        app.state.score_lookups = ScoreLookups(app.state.investigation)
         app.state.review_queue = ReviewQueue(driver, settings)
         app.state.cases = Cases(app.state.investigation)
         app.state.ingest_jobs = IngestJobs(driver, settings)

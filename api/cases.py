@@ -261,6 +261,8 @@ class Cases:
                     other=f"{e['other_label']}:{e['other_key']}",
                     other_name=e["other_name"],
                     outgoing=e["outgoing"],
+                    source_file=e["source_file"],
+                    source_line=e["source_line"],
                 )
                 for e in timeline["events"]
             ],

@@ -14,14 +14,20 @@ from api.access import AccessStore
 from api.cases import Cases
 from api.ingest_jobs import IngestJobs
 from api.investigation import Investigation
+from api.score_lookups import ScoreLookups
 from bigfinder.settings import Settings
 
-__all__ = ["AccessDep", "CasesDep", "IngestJobsDep", "InvestigationDep", "SettingsDep"]
+__all__ = ["AccessDep", "CasesDep", "IngestJobsDep", "InvestigationDep", "ScoreLookupsDep", "SettingsDep"]
 
 
 async def _investigation(request: Request) -> Investigation:
     investigation: Investigation = request.app.state.investigation
     return investigation
+
+
+async def _score_lookups(request: Request) -> ScoreLookups:
+    lookups: ScoreLookups = request.app.state.score_lookups
+    return lookups
 
 
 async def _cases(request: Request) -> Cases:
@@ -45,6 +51,7 @@ async def _settings(request: Request) -> Settings:
 
 
 InvestigationDep = Annotated[Investigation, Depends(_investigation)]
+ScoreLookupsDep = Annotated[ScoreLookups, Depends(_score_lookups)]
 AccessDep = Annotated[AccessStore, Depends(_access)]
 CasesDep = Annotated[Cases, Depends(_cases)]
 IngestJobsDep = Annotated[IngestJobs, Depends(_ingest_jobs)]

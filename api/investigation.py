@@ -500,12 +500,19 @@ class Investigation:
 
     # -- risk models -----------------------------------------------------------------------------------
 
-    def entity_scores(self, ref: EntityRef) -> EntityScoresPublic:
-        """One entity's analytics results in one index seek (404 when the graph does not hold it)."""
-        rows = self._read(_label_statement("scores_by_key", ref.label), key=ref.key, score_names=_SCORE_NAMES)
-        if not rows:
-            raise EntityNotFound(f"no {ref.label} with key {ref.key!r}")
-        return _entity_scores(ref.label, ref.key, rows[0])
+    def scores_by_key(self, refs: list[EntityRef]) -> dict[tuple[str, str], EntityScoresPublic]:
+        """The analytics results of ``refs`` by (label, key), one read per label (an index seek per key);
+        the ones the graph does not hold are left out. The single lookups' path (:mod:`api.score_lookups`)."""
+        keys_by_label: dict[str, list[str]] = defaultdict(list)
+        for ref in dict.fromkeys(refs):
+            keys_by_label[ref.label].append(ref.key)
+        return {
+            (label, row["key"]): _entity_scores(label, row["key"], row)
+            for label, keys in keys_by_label.items()
+            for row in self._read(
+                _label_statement("scores_by_keys", label), keys=keys, score_names=_SCORE_NAMES
+            )
+        }
 
     def scores(self, refs: list[EntityRef]) -> ScoreBatchPublic:
         """The analytics results of up to 1,000 entities in one read; the ones not in the graph as missing."""

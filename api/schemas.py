@@ -516,6 +516,9 @@ class TimelineEventPublic(_Public):
     other: str
     other_name: str | None
     outgoing: bool
+    #: Where the event was loaded from (the relationship's or dated node's own row), when recorded.
+    source_file: str | None = None
+    source_line: int | None = None
 
 
 class CaseHistoryEntryPublic(_Public):

@@ -603,6 +603,88 @@ def documents() -> None:
     console.print(table)
 
 
+dashboard_app = typer.Typer(help="The investigation dashboard (a web UI over the API's services).")
+app.add_typer(dashboard_app, name="dashboard")
+
+
+@dashboard_app.command("serve")
+def dashboard_serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default BIGFINDER_DASHBOARD_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default BIGFINDER_DASHBOARD_PORT).")] = None,
+    pid_file: Annotated[
+        Path | None, typer.Option(help="Write the server's process id here (for `make stop`).")
+    ] = None,
+) -> None:
+    """Serve the dashboard; log in with an API key (same roles and audit log as the API)."""
+    import os
+
+    from werkzeug.serving import run_simple
+
+    from dashboard.app import create_dashboard
+
+    settings = load_settings()
+    if pid_file is not None:
+        pid_file.parent.mkdir(parents=True, exist_ok=True)
+        pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+    dashboard = create_dashboard(settings)
+    bound_host, bound_port = host or settings.dashboard_host, port or settings.dashboard_port
+    console.print(f"dashboard at http://{bound_host}:{bound_port}/")
+    try:
+        run_simple(bound_host, bound_port, dashboard.app.server, threaded=True)
+    finally:
+        dashboard.close()
+
+
+case_app = typer.Typer(help="Case files: export a case as a bundle, verify a bundle.", no_args_is_help=True)
+app.add_typer(case_app, name="case")
+
+
+@case_app.command("export")
+def case_export(
+    case_id: Annotated[str, typer.Argument(help="The case id (CASE-...).")],
+    out_dir: Annotated[Path, typer.Argument(help="Where the bundle goes: OUT_DIR/CASE_ID (or .zip).")],
+    as_zip: Annotated[bool, typer.Option("--zip", help="Write one zip instead of a folder.")] = False,
+    by: Annotated[str, typer.Option(help="Who exports it (kept in the manifest).")] = "bigfinder cli",
+) -> None:
+    """Export a case: report.pdf, case.json, case.graphml, CSV tables and manifest.json with their SHA-256."""
+    from api.access import AccessStore
+    from api.case_export import CaseExport
+    from api.cases import Cases
+    from api.investigation import Investigation
+    from casefile.bundle import write_bundle
+
+    settings = load_settings()
+    # The audit log names who wrote a model's features; without one (no API ever ran) that stays unknown.
+    access = AccessStore(settings.api_access_db) if settings.api_access_db.exists() else None
+    try:
+        with connected(settings) as driver:
+            investigation = Investigation(driver, settings)
+            bundle = CaseExport(investigation, Cases(investigation), access).bundle(case_id, by)
+    finally:
+        if access is not None:
+            access.close()
+    path = write_bundle(bundle.files, out_dir / bundle.case_id, as_zip=as_zip)
+    console.print(f"case {bundle.case_id}: {len(bundle.files)} files in {path}")
+
+
+@case_app.command("verify")
+def case_verify(
+    bundle: Annotated[Path, typer.Argument(help="A bundle folder or zip from `case export`.")],
+) -> None:
+    """Check every file of a bundle against its manifest; name each changed, missing or extra file."""
+    from casefile.bundle import verify_bundle
+
+    check = verify_bundle(bundle)
+    for problem in check.problems:
+        error_console.print(f"[red]{problem}[/]", highlight=False)
+    if not check.ok:
+        error_console.print(
+            f"[red]error:[/] bundle of case {check.case_id} fails verification", highlight=False
+        )
+        raise typer.Exit(1)
+    console.print(f"case {check.case_id}: all {check.checked} files match the manifest")
+
+
 def _progress_hook(progress: Progress) -> Callable[[str, int, int | None], None]:
     """A ``(stage, done, total)`` hook that keeps one progress bar per stage."""
     tasks: dict[str, TaskID] = {}

@@ -60,7 +60,7 @@ def _entities(doc: CaseDocument) -> bytes:
     score_names = list(dict.fromkeys(s.name for e in doc.entities for s in e.scores))
     header = ["id", "label", "key", "name", "pinned_by", "pinned_at", "pin_note", "source"]
     header += [*score_names, "features", "properties"]
-    rows = []
+    rows: list[list[Any]] = []
     for e in doc.entities:
         scores = {s.name: s.value for s in e.scores}
         features = {f"{f.model}.{name}": v for f in e.features for name, v in sorted(f.values.items())}
@@ -94,10 +94,21 @@ def _alerts(doc: CaseDocument) -> bytes:
     ]  # fmt: skip
     rows = [
         [
-            a.ring_id, a.scheme, a.score, a.rank, a.status, a.stale, a.member_count, a.case_members,
-            a.first_found_at, a.last_found_at, a.status_changed_by, a.status_changed_at,
-            [str(path.get("reason", "")) for path in a.evidence], a.provenance.describe(),
-        ]  # fmt: skip
+            a.ring_id,
+            a.scheme,
+            a.score,
+            a.rank,
+            a.status,
+            a.stale,
+            a.member_count,
+            a.case_members,
+            a.first_found_at,
+            a.last_found_at,
+            a.status_changed_by,
+            a.status_changed_at,
+            [str(path.get("reason", "")) for path in a.evidence],
+            a.provenance.describe(),
+        ]
         for a in doc.alerts
     ]
     return _table(header, rows)
@@ -106,7 +117,15 @@ def _alerts(doc: CaseDocument) -> bytes:
 def _timeline(doc: CaseDocument) -> bytes:
     header = ["at", "type", "entity", "direction", "other", "other_name", "source_row"]
     rows = [
-        [t.at, t.type, t.entity, "out" if t.outgoing else "in", t.other, t.other_name, t.provenance.describe()]
+        [
+            t.at,
+            t.type,
+            t.entity,
+            "out" if t.outgoing else "in",
+            t.other,
+            t.other_name,
+            t.provenance.describe(),
+        ]
         for t in doc.timeline
     ]
     return _table(header, rows)

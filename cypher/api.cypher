@@ -186,9 +186,11 @@ SET ring.status = $to_status,
     ring.status_history = coalesce(ring.status_history, []) + [$history_entry]
 RETURN properties(ring) AS ring
 
-// name: scores_by_key
-// One entity's analytics results (the $score_names, with the runs that wrote them): the fast path of
-// the single score lookup, one index seek.
-MATCH (n:__LABEL__ {__KEY__: $key})
-RETURN [name IN $score_names | n[name]] AS scores,
+// name: scores_by_keys
+// Analytics results (the $score_names, with the runs that wrote them) of entities of one label: the
+// single score lookups that arrived together, one index seek each. Keys the graph lacks are left out.
+UNWIND $keys AS key
+MATCH (n:__LABEL__ {__KEY__: key})
+RETURN key,
+       [name IN $score_names | n[name]] AS scores,
        [name IN $score_names | n[name + '_run']] AS runs

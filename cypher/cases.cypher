@@ -126,22 +126,27 @@ ORDER BY ring.score DESC, ring.ring_id
 
 // name: case_timeline
 // Dated events around the case's entities: transfers, declarations, trips, purchases, scans, listings,
-// documents; each relationship's time is read as $time_of says. The earliest $limit, and the total.
+// documents; each relationship's time is read as $time_of says, with the source row of what it is read
+// from. The earliest $limit, and the total.
 UNWIND $element_ids AS element_id
 MATCH (n) WHERE elementId(n) = element_id
 MATCH (n)-[r]-(other)
 WHERE type(r) IN keys($time_of)
 WITH n, r, other, $time_of[type(r)] AS t
-WITH n, r, other, CASE t.side
-                    WHEN 'relationship' THEN r[t.property]
-                    WHEN 'start' THEN startNode(r)[t.property]
-                    WHEN 'end' THEN endNode(r)[t.property]
-                  END AS at
+// The event is the relationship or node its time is read from: its source row is the event's.
+WITH n, r, other, t, CASE t.side
+                       WHEN 'relationship' THEN r
+                       WHEN 'start' THEN startNode(r)
+                       WHEN 'end' THEN endNode(r)
+                     END AS dated
+WITH n, r, other, dated, dated[t.property] AS at
 WHERE at IS NOT NULL
 // ISO text sorts dates and date-times of different kinds together, in time order.
-WITH n, r, other, toString(at) AS at, [l IN labels(other) WHERE l IN keys($key_of)][0] AS other_label
+WITH n, r, other, dated, toString(at) AS at,
+     [l IN labels(other) WHERE l IN keys($key_of)][0] AS other_label
 ORDER BY at, type(r), elementId(r)
 WITH collect({at: at, type: type(r), element_id: elementId(n), other_label: other_label,
               other_key: toString(other[$key_of[other_label]]), other_name: other.name,
-              outgoing: startNode(r) = n}) AS events
+              outgoing: startNode(r) = n, source_file: dated.source_file,
+              source_line: dated.source_line}) AS events
 RETURN size(events) AS total, events[0..$limit] AS events

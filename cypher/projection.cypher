@@ -51,3 +51,25 @@ collect(coalesce(seconds, $no_time))
 
 // name: weight_column
 collect(coalesce(toFloatOrNull(r[$weight_property]), $default_weight))
+
+// name: packed_reads_available
+// Whether the server is bigfinder's own Neo4j, whose launcher registers the packed projection reads
+// (launcher/.../ProjectionProcedures.java); another Neo4j is read with the Cypher above.
+SHOW PROCEDURES YIELD name
+WHERE name IN ['bigfinder.projection.nodes', 'bigfinder.projection.relationships']
+RETURN count(*) = 2 AS available
+
+// name: packed_nodes
+// Every $label node that has its $key: internal ids (packed int64), keys and, when $time_property is
+// given, the event's time (packed float64 epoch seconds, NaN where absent), a chunk per record.
+CALL bigfinder.projection.nodes($label, $key, $time_property, $chunk_size) YIELD ids, keys, time
+RETURN ids, keys, time
+
+// name: packed_relationships
+// The $type relationships leaving nodes of $start_labels with internal ids in [$low, $high), grouped by
+// start node, as packed columns a chunk per record; weight and time are empty bytes when not asked for.
+CALL bigfinder.projection.relationships(
+  $type, $start_labels, $low, $high, $weight_property, $default_weight, $time_side, $time_property,
+  $since, $until, $chunk_size
+) YIELD src, dst, weight, time
+RETURN src, dst, weight, time

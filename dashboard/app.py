@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import dash_bootstrap_components as dbc
 from dash import Dash
 from neo4j import Driver
 
@@ -53,12 +52,11 @@ def create_dashboard(settings: Settings) -> Dashboard:
         RateLimiter(settings.api_rate_limit_per_minute),
         session_minutes=settings.dashboard_session_minutes,
     )
+    # No external stylesheet: dashboard/assets/ styles the page, so it works without internet access.
     app = Dash(
         __name__,
         title="bigfinder investigation",
-        external_stylesheets=[dbc.themes.BOOTSTRAP],
         suppress_callback_exceptions=False,
-        update_title=None,
     )
     app.layout = page()
     register(app, workbench)

@@ -7,11 +7,12 @@ never breaks the page: its message is shown in the banner and nothing else chang
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from api.schemas import AlertStatus, EntityRef, RelationshipRef
 from bigfinder.errors import BigfinderError
@@ -197,9 +198,17 @@ def expand(
 
 
 def render(
-    canvas_data: Canvas | None, types: list[str] | None, since: str | None, until: str | None, colour_by: str
-) -> tuple[list[dict[str, Any]], str]:
-    """The canvas's elements under the filters, and a line counting what is drawn."""
+    canvas_data: Canvas | None,
+    types: list[str] | None,
+    since: str | None,
+    until: str | None,
+    colour_by: str,
+) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+    """The canvas's elements under the filters, its layout, and a line counting what is drawn.
+
+    Positions come from the canvas (a preset layout); the layout names the node count so that it changes,
+    and cytoscape fits the view again, whenever nodes arrive.
+    """
     canvas = _canvas(canvas_data)
     try:
         window = (_day(since), _day(until))
@@ -218,7 +227,8 @@ def render(
     status = f"{nodes} nodes, {edges} relationships shown, {shared} shared identifiers"
     if canvas["full"]:
         status += f"; the canvas is full ({graphview.MAX_CANVAS_NODES} nodes)"
-    return drawn, status
+    layout = {"name": "preset", "fit": True, "padding": 30, "animate": False, "nodes": nodes}
+    return drawn, layout, status
 
 
 def show_selection(
@@ -377,7 +387,13 @@ def export_case(bench: Workbench, token: str | None, case_id: str | None) -> tup
         export = bench.export_case_file(token, case_id.strip())
     except BigfinderError as exc:
         return no_update, *_fail(exc)
-    return dcc.send_bytes(export.content, export.filename, type=export.media_type), *QUIET
+    download = {
+        "content": base64.b64encode(export.content).decode(),
+        "filename": export.filename,
+        "type": export.media_type,
+        "base64": True,
+    }
+    return download, *QUIET
 
 
 # -- wiring -------------------------------------------------------------------------------------------
@@ -473,6 +489,7 @@ def register(app: Dash, bench: Workbench) -> None:
 
     app.callback(
         Output("canvas", "elements"),
+        Output("canvas", "layout"),
         Output("canvas-status", "children"),
         Input("canvas-store", "data"),
         Input("types", "value"),
@@ -499,7 +516,8 @@ def register(app: Dash, bench: Workbench) -> None:
 
     app.callback(
         Output("path-from", "value"), Output("path-to", "value"),
-        Input("path-start-button", "n_clicks"), Input("path-end-button", "n_clicks"), State("selection", "data"),
+        Input("path-start-button", "n_clicks"), Input("path-end-button", "n_clicks"),
+        State("selection", "data"),
         prevent_initial_call=True,
     )(path_end)  # fmt: skip
 
@@ -510,21 +528,22 @@ def register(app: Dash, bench: Workbench) -> None:
         prevent_initial_call=True,
     )(lambda _, token, source, target, canvas: find_paths(bench, token, source, target, canvas))  # fmt: skip
 
+    def rings(tab: str, _: int, token: str | None) -> tuple[Any, ...]:
+        if tab != "rings":
+            return no_update, *QUIET
+        return load_rings(bench, token, alerts=False, status=None)
+
     app.callback(
         Output("rings-grid", "rowData"), *_MESSAGE,
         Input("tabs", "active_tab"), Input("rings-refresh", "n_clicks"), _TOKEN,
         prevent_initial_call=True,
-    )(lambda tab, _, token: load_rings(bench, token, alerts=False, status=None) if tab == "rings" else (no_update, *QUIET))  # fmt: skip
+    )(rings)  # fmt: skip
 
     app.callback(
         _CANVAS, Output("ring-panel", "children"), _SELECTION, *_MESSAGE,
         Input("rings-grid", "selectedRows"), _TOKEN,
         prevent_initial_call=True,
     )(lambda rows, token: show_ring(bench, token, rows))  # fmt: skip
-
-    app.callback(
-        Output("tabs", "active_tab"), Input("ring-open-button", "n_clicks"), prevent_initial_call=True
-    )(lambda _: "workspace")
 
     def alerts(tab: str, status: str | None, _: Any, token: str | None) -> tuple[Any, ...]:
         if tab != "alerts" and ctx.triggered_id == "tabs":

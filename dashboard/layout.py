@@ -1,12 +1,12 @@
-"""The page: a login card, then the workspace (search, canvas, side panel, path finder, timeline), the ring
-explorer, the alert queue and the case builder."""
+"""The page: a login card, then the workspace (search, filters, path finder, canvas, side panel) with the
+timeline, ring explorer, alert queue and case builder in tabs under it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import dash_ag_grid as dag  # type: ignore[import-untyped]
-import dash_bootstrap_components as dbc
+import dash_bootstrap_components as dbc  # type: ignore[import-untyped]
 import dash_cytoscape as cyto  # type: ignore[import-untyped]
 from dash import dcc, html
 
@@ -36,9 +36,9 @@ STYLESHEET: list[dict[str, Any]] = [
         "selector": "node",
         "style": {
             "label": "data(caption)",
-            "font-size": 9,
-            "width": 22,
-            "height": 22,
+            "font-size": 11,
+            "width": 26,
+            "height": 26,
             "background-color": "#b0bec5",
             "text-valign": "bottom",
             "text-margin-y": 3,
@@ -163,8 +163,6 @@ def _workspace() -> Any:
             boxSelectionEnabled=False,
         ),
         html.Div(id="canvas-status", className="small text-muted"),
-        html.H6("Timeline of the selection", className="mt-2"),
-        html.Div(id="timeline", style={"maxHeight": "260px", "overflowY": "auto"}),
     ]
     right = [
         dbc.ButtonGroup(
@@ -196,22 +194,26 @@ def _grid(grid_id: str) -> Any:
     )
 
 
+def _timeline() -> Any:
+    return html.Div(
+        [html.H6("Transfers, trips, declarations and X-ray hits of the selection"), html.Div(id="timeline")],
+        className="mt-2",
+    )
+
+
 def _rings() -> Any:
     return dbc.Row(
         [
             dbc.Col(
                 [
                     dbc.Button("Refresh", id="rings-refresh", size="sm", n_clicks=0),
-                    html.Span(" Select a ring to draw it on the canvas.", className="small"),
+                    html.Span(" Select a ring to draw it on the canvas above.", className="small"),
                     _grid("rings-grid"),
                 ],
                 width=7,
             ),
             dbc.Col(
-                [
-                    dbc.Button("Open in workspace", id="ring-open-button", size="sm", n_clicks=0),
-                    html.Div(id="ring-panel", className="mt-2"),
-                ],
+                html.Div(id="ring-panel", className="mt-2"),
                 width=5,
             ),
         ],
@@ -307,15 +309,18 @@ def page() -> Any:
                     dbc.Alert(
                         id="message", is_open=False, color="warning", dismissable=True, className="m-2"
                     ),
+                    _workspace(),
+                    # The tools share the space under the canvas, which stays in view (and sized) throughout.
                     dbc.Tabs(
                         [
-                            dbc.Tab(_workspace(), label="Workspace", tab_id="workspace"),
+                            dbc.Tab(_timeline(), label="Timeline", tab_id="timeline"),
                             dbc.Tab(_rings(), label="Rings", tab_id="rings"),
                             dbc.Tab(_alerts(), label="Alerts", tab_id="alerts"),
                             dbc.Tab(_case(), label="Case", tab_id="case"),
                         ],
                         id="tabs",
-                        active_tab="workspace",
+                        active_tab="timeline",
+                        className="mt-2",
                     ),
                 ],
                 id="app-view",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import dash_bootstrap_components as dbc
+import dash_bootstrap_components as dbc  # type: ignore[import-untyped]
 from dash import html
 
 from api.schemas import (
@@ -275,7 +275,5 @@ def pins_list(pins: dict[str, Any]) -> Any:
 
 def case_summary(case: CaseSummaryPublic) -> Any:
     """The saved case, in one line."""
-    return html.Div(
-        f"{case.case_id}: {case.title} ({case.status}, {case.entity_count} entities, updated {case.updated_at[:19]})",
-        id="case-saved",
-    )
+    line = f"{case.case_id}: {case.title} ({case.status}, {case.entity_count} entities"
+    return html.Div(f"{line}, updated {case.updated_at[:19]})", id="case-saved")

@@ -160,22 +160,13 @@ class Projection:
         return self._csr[direction]
 
     def _build_csr(self, direction: Direction) -> CSR:
-        edge = np.arange(self.num_relationships, dtype=np.int64)
         if direction == "out":
-            rows, cols = self.src, self.dst
-        elif direction == "in":
-            rows, cols = self.dst, self.src
-        elif direction == "both":
-            rows = np.concatenate([self.src, self.dst])
-            cols = np.concatenate([self.dst, self.src])
-            edge = np.concatenate([edge, edge])
-        else:
-            raise ValueError(f"direction must be 'out', 'in' or 'both', not {direction!r}")
-        order = np.argsort(rows, kind="stable")
-        counts = np.bincount(rows, minlength=self.num_nodes)
-        indptr = np.zeros(self.num_nodes + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        return CSR(indptr, cols[order].astype(np.int64), edge[order])
+            return _sorted_by_row(self.src, self.dst, self.num_nodes)
+        if direction == "in":
+            return _sorted_by_row(self.dst, self.src, self.num_nodes)
+        if direction == "both":
+            return _interleaved(self.csr("out"), self.csr("in"))
+        raise ValueError(f"direction must be 'out', 'in' or 'both', not {direction!r}")
 
     def select(
         self,
@@ -207,3 +198,35 @@ class Projection:
             weight=self.weight[keep],
             time=self.time[keep],
         )
+
+
+def _sorted_by_row(rows: I64, cols: I64, num_nodes: int) -> CSR:
+    """The relationships stably sorted by ``rows``, as CSR.
+
+    Relationships read grouped by start node make ``rows`` a few ascending runs (one per type and
+    read): rows already in order need no sort at all, and a few runs cost the stable sort (a merge
+    sort that finds the runs) one merge each; measured on 1.1 M relationships, that is three times
+    faster than placing each run with per-row counts in numpy.
+    """
+    counts = np.bincount(rows, minlength=num_nodes)
+    indptr = np.zeros(num_nodes + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    if not np.any(rows[1:] < rows[:-1]):
+        return CSR(indptr, cols.astype(np.int64, copy=True), np.arange(len(rows), dtype=np.int64))
+    order = np.argsort(rows, kind="stable").astype(np.int64, copy=False)
+    return CSR(indptr, cols[order].astype(np.int64, copy=False), order)
+
+
+def _interleaved(out: CSR, into: CSR) -> CSR:
+    """Both directions: each node's out-relationships, then its in-relationships (a loop twice)."""
+    indptr = out.indptr + into.indptr
+    out_degree, in_degree = np.diff(out.indptr), np.diff(into.indptr)
+    # An out entry moves right by the in-entries of the nodes before its own; an in entry by the
+    # out-entries of the nodes up to and including its own.
+    out_slot = np.arange(len(out.indices)) + np.repeat(into.indptr[:-1], out_degree)
+    in_slot = np.arange(len(into.indices)) + np.repeat(out.indptr[1:], in_degree)
+    indices = np.empty(len(out_slot) + len(in_slot), dtype=np.int64)
+    edge = np.empty_like(indices)
+    indices[out_slot], indices[in_slot] = out.indices, into.indices
+    edge[out_slot], edge[in_slot] = out.edge, into.edge
+    return CSR(indptr, indices, edge)

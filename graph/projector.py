@@ -2,9 +2,20 @@
 
 A :class:`ProjectionSpec` says which labels and relationship types to read, the time window and which
 relationship property weighs an edge. :func:`read_projection` runs a handful of reads from
-``cypher/projection.cypher``, each returning whole columns as lists (internal ids, keys, weights,
-times), and maps Neo4j's internal node ids to dense indices with numpy: no Python loop runs per node
-or per relationship, which is what makes a million relationships a second possible.
+``cypher/projection.cypher``, each returning whole columns (internal ids, keys, weights, times), and
+maps Neo4j's internal node ids to dense indices with numpy: no Python loop runs per node or per
+relationship, which is what makes a million relationships a second possible.
+
+Two ways to read the columns, same projection either way. bigfinder's own Neo4j (the launcher in
+``launcher/``) registers ``bigfinder.projection.nodes`` and ``bigfinder.projection.relationships``, which
+read the store in-process, as Neo4j GDS does, and send each column as packed little-endian bytes that
+numpy maps without touching each element, relationships grouped by start node. Any other Neo4j is read
+with Cypher that returns each column as a list. :func:`packed_reads_available` asks the server once per
+driver which it is.
+
+The out-adjacency (:meth:`Projection.csr`) is built as part of the read, as GDS builds its in-memory
+graph while projecting: algorithms find it ready. Relationships grouped by start node make it a counting
+pass, with no sort.
 
 Where a relationship's time comes from is schema data (:meth:`graph.schema.GraphSchema.time_of`): a
 transfer's own ``sent_at``, otherwise the event it touches (an import is as old as its declaration).
@@ -29,10 +40,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import numpy.typing as npt
-from neo4j import READ_ACCESS, Driver
+from neo4j import READ_ACCESS, Driver, RoutingControl
 
 import cypher
 from bigfinder.settings import Settings
@@ -40,7 +52,14 @@ from graph.projection import Projection
 from graph.schema import SCHEMA
 from graph.store import translate_driver_errors
 
-__all__ = ["ProgressHook", "ProjectionSpec", "nodes_statement", "read_projection", "relationship_statement"]
+__all__ = [
+    "ProgressHook",
+    "ProjectionSpec",
+    "nodes_statement",
+    "packed_reads_available",
+    "read_projection",
+    "relationship_statement",
+]
 
 #: ``(phase, done, total)``: called after each read, as the ingest's progress hook is.
 ProgressHook = Callable[[str, int, int | None], None]
@@ -48,6 +67,9 @@ ProgressHook = Callable[[str, int, int | None], None]
 #: Start nodes per relationship read: bounds the lists the server builds for one record. Each read
 #: scans the whole type, so a graph of a few million relationships reads each type at once.
 START_NODES_PER_READ = 500_000
+#: Nodes or relationships per record of a packed read: 2 MiB per column, so the server reads the next
+#: chunk from the store while this process unpacks one.
+PACKED_CHUNK = 1 << 18
 #: Reads in flight at once: the server answers one per core while this process unpacks another.
 READ_THREADS = min(4, os.cpu_count() or 2)
 
@@ -57,6 +79,8 @@ _Keys = npt.NDArray[np.object_]
 _SIDE_VARIABLE = {"relationship": "r", "start": "a", "end": "b"}
 #: A column not read: an empty list, but an aggregate, so a read of no rows still returns its one record.
 _NOTHING = "collect(null)"
+#: Per driver: whether its server has the packed projection reads (asked once, the answer kept).
+_PACKED_READS: WeakKeyDictionary[Driver, bool] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -191,28 +215,48 @@ class _Relationships:
         )
 
 
+def packed_reads_available(driver: Driver, settings: Settings) -> bool:
+    """Whether the server registers bigfinder's packed projection reads (asked once per driver)."""
+    if driver not in _PACKED_READS:
+        with translate_driver_errors(settings):
+            records = driver.execute_query(
+                cypher.load("projection", "packed_reads_available"),
+                database_=settings.neo4j_database,
+                routing_=RoutingControl.READ,
+            ).records
+        _PACKED_READS[driver] = bool(records and records[0]["available"])
+    return _PACKED_READS[driver]
+
+
 def read_projection(
     driver: Driver,
     settings: Settings,
     spec: ProjectionSpec | None = None,
     progress: ProgressHook | None = None,
+    *,
+    packed: bool | None = None,
 ) -> Projection:
     """The part of the graph ``spec`` describes (the whole domain graph by default), as arrays.
 
     Nodes are ordered by label (in ``spec`` order), then by internal id; relationships by type (in
-    schema order), then as the server scanned them. Relationships whose end node is not projected (a
+    schema order), then as the server read them. Relationships whose end node is not projected (a
     label left out) are dropped. The reads run :data:`READ_THREADS` at a time; ``progress`` is called
-    from this thread only.
+    from this thread only. ``packed`` chooses the server's packed reads (True) or Cypher (False); by
+    default the packed ones where the server has them. The out-adjacency is built before returning.
     """
     spec = spec or ProjectionSpec()
-    reader = _Reader(driver, settings)
+    if packed is None:
+        packed = packed_reads_available(driver, settings)
+    reader = _Reader(driver, settings, packed=packed)
     report = progress or (lambda _phase, _done, _total: None)
     rel_types = spec.projected_rel_types
     with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="projection") as pool:
         nodes = _read_nodes(pool, reader, spec, report)
         by_label = dict(zip(spec.projected_labels, nodes.ids, strict=True))
         columns = _read_relationships(pool, reader, spec, by_label, report)
-    return _assemble(spec, nodes, rel_types, columns)
+    projection = _assemble(spec, nodes, rel_types, columns)
+    projection.csr("out")
+    return projection
 
 
 def _read_nodes(
@@ -241,6 +285,7 @@ def _read_relationships(
     report: ProgressHook,
 ) -> list[_Relationships]:
     params = {
+        "windowed": spec.windowed,
         "since": _epoch(spec.since) if spec.since else None,
         "until": _epoch(spec.until) if spec.until else None,
         "weighted": spec.weight_property is not None,
@@ -251,7 +296,9 @@ def _read_relationships(
     # A window asks for events inside it: a type without times has none there, and is not read.
     reads = {
         rel_type: [
-            pool.submit(reader.relationships, rel_type, low, high, spec.windowed, params)
+            pool.submit(
+                reader.relationships, rel_type, _start_labels(rel_type, by_label), (low, high), params
+            )
             for low, high in _start_chunks(rel_type, by_label)
             if SCHEMA.time_of(rel_type) or not spec.windowed
         ]
@@ -267,13 +314,19 @@ def _read_relationships(
     return columns
 
 
+def _start_labels(rel_type: str, by_label: dict[str, _I64]) -> list[str]:
+    """The projected labels a ``rel_type`` relationship can start from, in projection order."""
+    starts = SCHEMA.relationship(rel_type).start
+    return [label for label in by_label if label in starts]
+
+
 def _start_chunks(rel_type: str, by_label: dict[str, _I64]) -> list[tuple[int, int]]:
     """``(low, high)`` per read: internal id ranges holding at most a chunk of projected start nodes.
 
     Consecutive runs of the sorted start ids make ranges that cover every projected start node once;
     a relationship from another node in a range is dropped when the columns are mapped to indices.
     """
-    starts = [by_label[label] for label in SCHEMA.relationship(rel_type).start if label in by_label]
+    starts = [by_label[label] for label in _start_labels(rel_type, by_label)]
     ids = np.sort(_joined(starts, np.int64))
     return [
         (int(ids[begin]), int(ids[min(begin + START_NODES_PER_READ, len(ids)) - 1]) + 1)
@@ -297,13 +350,17 @@ def _label_times_needed(label: str, rel_types: Sequence[str], spec: ProjectionSp
 
 
 class _Reader:
-    """Runs the projection reads as read transactions; safe to use from several threads at once."""
+    """Runs the projection reads as read transactions; safe to use from several threads at once.
 
-    def __init__(self, driver: Driver, settings: Settings) -> None:
+    ``packed`` reads through the server's packed procedures, else through Cypher lists.
+    """
+
+    def __init__(self, driver: Driver, settings: Settings, *, packed: bool) -> None:
         self._driver = driver
         self._settings = settings
+        self._packed = packed
 
-    def _read(self, statement: str, **params: Any) -> dict[str, Any]:
+    def _read(self, statement: str, **params: Any) -> list[dict[str, Any]]:
         # Internal ids are deprecated in favour of element ids, but they are what the reads join on (an
         # element id is a string to parse): the server's notice is switched off instead of logged per read.
         with (
@@ -314,32 +371,77 @@ class _Reader:
                 notifications_disabled_categories=["DEPRECATION", "UNRECOGNIZED"],
             ) as session,
         ):
-            record = session.execute_read(lambda tx: tx.run(statement, params).single(strict=True))
-        return {key: record[key] for key in record.keys()}  # noqa: SIM118 - a Record, not a dict
+            records = session.execute_read(lambda tx: list(tx.run(statement, params)))
+        return [{key: record[key] for key in record.keys()} for record in records]  # noqa: SIM118
 
     def nodes(self, label: str, timed: bool) -> tuple[_I64, _Keys, _F64 | None]:
         """Internal ids (ascending), keys and, when ``timed``, event times of every ``label`` node."""
-        record = self._read(nodes_statement(label, timed=timed), no_time=math.nan)
-        ids = np.asarray(record["ids"], dtype=np.int64)
+        node = SCHEMA.node(label)
+        if self._packed:
+            chunks = self._read(
+                cypher.load("projection", "packed_nodes"),
+                label=node.label,
+                key=node.key,
+                time_property=node.time_property if timed else None,
+                chunk_size=PACKED_CHUNK,
+            )
+            ids = _unpacked(chunks, "ids", np.int64)
+            keys = np.asarray([key for chunk in chunks for key in chunk["keys"]], dtype=object)
+            times = _unpacked(chunks, "time", np.float64)
+        else:
+            (record,) = self._read(nodes_statement(label, timed=timed), no_time=math.nan)
+            ids = np.asarray(record["ids"], dtype=np.int64)
+            keys = np.asarray(record["keys"], dtype=object)
+            times = np.asarray(record["time"], dtype=np.float64)
         order = np.argsort(ids, kind="stable")
-        keys = np.asarray(record["keys"], dtype=object)[order]
-        times = np.asarray(record["time"], dtype=np.float64)[order] if timed else None
-        return ids[order], keys, times
+        return ids[order], keys[order], times[order] if timed else None
 
     def relationships(
-        self, rel_type: str, low: int, high: int, windowed: bool, params: dict[str, Any]
+        self, rel_type: str, start_labels: list[str], ids: tuple[int, int], params: dict[str, Any]
     ) -> _Relationships:
-        """The ``rel_type`` relationships leaving nodes with internal ids in ``[low, high)``."""
+        """The ``rel_type`` relationships leaving ``start_labels`` nodes with internal ids in ``ids``.
+
+        ``ids`` is ``[low, high)``. The Cypher read takes every start node in the range; the projection
+        keeps those of projected labels when it maps ids to indices.
+        """
         time = SCHEMA.time_of(rel_type)
-        timed = time is not None and (windowed or time.side == "relationship")
-        statement = relationship_statement(rel_type, timed=timed, weighted=params["weighted"])
-        record = self._read(statement, low=low, high=high, **params)
-        return _Relationships(
-            [np.asarray(record["src"], dtype=np.int64)],
-            [np.asarray(record["dst"], dtype=np.int64)],
-            [np.asarray(record["weight"], dtype=np.float64)],
-            [np.asarray(record["time"], dtype=np.float64)],
-        )
+        timed = time is not None and (params["windowed"] or time.side == "relationship")
+        low, high = ids
+        if self._packed:
+            chunks = self._read(
+                cypher.load("projection", "packed_relationships"),
+                type=rel_type,
+                start_labels=start_labels,
+                low=low,
+                high=high,
+                weight_property=params["weight_property"],
+                default_weight=params["default_weight"],
+                time_side=time.side if time and timed else None,
+                time_property=time.property if time and timed else None,
+                since=params["since"],
+                until=params["until"],
+                chunk_size=PACKED_CHUNK,
+            )
+            columns = {name: _unpacked(chunks, name, dtype) for name, dtype in _RELATIONSHIP_COLUMNS}
+        else:
+            statement = relationship_statement(rel_type, timed=timed, weighted=params["weighted"])
+            (record,) = self._read(statement, low=low, high=high, **params)
+            columns = {name: np.asarray(record[name], dtype=dtype) for name, dtype in _RELATIONSHIP_COLUMNS}
+        return _Relationships([columns["src"]], [columns["dst"]], [columns["weight"]], [columns["time"]])
+
+
+_RELATIONSHIP_COLUMNS: tuple[tuple[str, type[np.generic]], ...] = (
+    ("src", np.int64),
+    ("dst", np.int64),
+    ("weight", np.float64),
+    ("time", np.float64),
+)
+
+
+def _unpacked(chunks: Sequence[dict[str, Any]], column: str, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """One packed column (little-endian bytes per chunk) as an array of ``dtype``."""
+    wire = np.dtype(dtype).newbyteorder("<")
+    return _joined([np.frombuffer(chunk[column], dtype=wire) for chunk in chunks], dtype)
 
 
 def _assemble(

@@ -180,7 +180,7 @@ def _aggregated(columns: Mapping[str, F64], owner: npt.NDArray[Any], keys: Seque
         np.maximum.at(maxima, index[ok], values[ok])
         out[f"{name}.mean"] = np.where(seen > 0, sums / np.maximum(seen, 1), np.nan)
         out[f"{name}.max"] = np.where(seen > 0, maxima, np.nan)
-    out["declarations.count"] = np.log1p(counts)
+    out["volume.count"] = np.log1p(counts)
     return out
 
 

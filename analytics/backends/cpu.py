@@ -1,9 +1,11 @@
-"""The CPU engine: igraph (compiled C), scipy's sparse routines and numba kernels.
+"""The CPU engine: igraph (compiled C), networkit, scipy's sparse routines and numba kernels.
 
 Components come from scipy's compiled graph routines, PageRank from power iteration on a scipy sparse
-walk matrix, Louvain and Leiden from igraph, paths from igraph (Dijkstra, Yen). Graphs and
-matrices are built once per projection and kept while the projection lives, so an investigator's second
-query on the same projection does not pay the construction again.
+matrix, Louvain from networkit's PLM, Leiden from igraph, paths from igraph (Dijkstra, Yen). The sparse
+matrix is the projection's own out-adjacency (:meth:`Projection.csr`, built while projecting) wrapped
+as it is: no conversion or sort. Graphs and matrices are built once per projection and kept while the
+projection lives, so an investigator's second query on the same projection does not pay the
+construction again.
 
 Example
 -------
@@ -68,6 +70,23 @@ def _checked_weights(projection: Projection) -> F64:
     if len(weight) and not (np.all(np.isfinite(weight)) and weight.min() >= 0):
         raise ValueError("weighted algorithms need finite, non-negative relationship weights")
     return weight
+
+
+def _adjacency(projection: Projection, weighted: bool) -> sp.csr_matrix:
+    """``A[src, dst]`` = weight, one entry per relationship: the projection's out-CSR wrapped as it is.
+
+    Parallel relationships stay separate entries (scipy's products and graph routines add them up),
+    so nothing is sorted or merged.
+    """
+
+    def build() -> sp.csr_matrix:
+        csr = projection.csr("out")
+        values = _checked_weights(projection)[csr.edge] if weighted else np.ones(projection.num_relationships)
+        n = projection.num_nodes
+        return sp.csr_matrix((values, csr.indices, csr.indptr), shape=(n, n))
+
+    result: sp.csr_matrix = _cached(projection, ("adjacency", weighted), build)
+    return result
 
 
 def _simple_pairs(projection: Projection, weighted: bool) -> sp.coo_matrix:
@@ -149,23 +168,24 @@ def _cheapest_links(projection: Projection, directed: bool) -> tuple[ig.Graph, I
 _PAGERANK_TOLERANCE = 1e-10
 
 
-def _transition(projection: Projection, weighted: bool, directed: bool) -> tuple[sp.csr_matrix, Mask]:
-    """Column-stochastic walk matrix (a walker follows a link in proportion to its weight) and the
-    dangling nodes, whose walkers restart: networkx's and igraph's convention."""
+def _walk(projection: Projection, weighted: bool, directed: bool) -> tuple[sp.csr_matrix, F64, Mask]:
+    """What a random walker needs: the adjacency, one over each node's outgoing weight, the dead ends.
 
-    def build() -> tuple[sp.csr_matrix, Mask]:
-        src, dst = projection.src, projection.dst
-        weight = _checked_weights(projection) if weighted else np.ones(projection.num_relationships)
+    A walker follows a link in proportion to its weight (both ways round when not ``directed``);
+    walkers on dangling nodes restart: networkx's and igraph's convention.
+    """
+
+    def build() -> tuple[sp.csr_matrix, F64, Mask]:
+        adjacency = _adjacency(projection, weighted)
+        strength = np.asarray(adjacency.sum(axis=1), dtype=np.float64).ravel()
         if not directed:
-            src, dst, weight = np.concatenate([src, dst]), np.concatenate([dst, src]), np.tile(weight, 2)
-        n = projection.num_nodes
-        out = np.bincount(src, weights=weight, minlength=n)
-        moving = weight > 0
-        share = weight[moving] / out[src[moving]]
-        matrix = sp.csr_matrix((share, (dst[moving], src[moving])), shape=(n, n))
-        return matrix, out <= 0
+            strength += np.asarray(adjacency.sum(axis=0), dtype=np.float64).ravel()
+        dangling = strength <= 0
+        inverse = np.zeros(projection.num_nodes)
+        np.divide(1.0, strength, out=inverse, where=~dangling)
+        return adjacency, inverse, dangling
 
-    result: tuple[sp.csr_matrix, Mask] = _cached(projection, ("transition", weighted, directed), build)
+    result: tuple[sp.csr_matrix, F64, Mask] = _cached(projection, ("walk", weighted, directed), build)
     return result
 
 
@@ -180,17 +200,13 @@ class CpuBackend:
     name = "cpu"
 
     def weakly_connected_components(self, projection: Projection) -> Partition:
-        n = projection.num_nodes
-        adjacency = sp.coo_matrix(
-            (np.ones(projection.num_relationships, dtype=np.int8), (projection.src, projection.dst)),
-            shape=(n, n),
-        )
+        adjacency = _adjacency(projection, weighted=False)
         _, labels = connected_components(adjacency, directed=True, connection="weak")
         return Partition(labels.astype(np.int64), algorithm="weakly_connected_components")
 
     def louvain(self, projection: Projection, *, resolution: float, weighted: bool, seed: int) -> Partition:
         membership = _networkit_louvain(projection, weighted, resolution, seed)
-        return self._partition(_undirected_simple(projection, weighted), membership.tolist(), "louvain")
+        return _partition(_simple_pairs(projection, weighted), membership, "louvain")
 
     def leiden(self, projection: Projection, *, resolution: float, weighted: bool, seed: int) -> Partition:
         graph = _undirected_simple(projection, weighted)
@@ -205,13 +221,8 @@ class CpuBackend:
             )
         finally:
             ig.set_random_number_generator(random)
-        return self._partition(graph, clustering.membership, "leiden")
-
-    @staticmethod
-    def _partition(graph: ig.Graph, membership: list[int], algorithm: str) -> Partition:
-        # Modularity at resolution 1: the comparable quality figure whatever resolution was asked for.
-        modularity = graph.modularity(membership, weights="weight") if graph.ecount() else None
-        return Partition(np.asarray(membership, dtype=np.int64), algorithm, modularity)
+        membership = np.asarray(clustering.membership, dtype=np.int64)
+        return _partition(_simple_pairs(projection, weighted), membership, "leiden")
 
     def pagerank(
         self,
@@ -223,14 +234,18 @@ class CpuBackend:
         personalization: F64 | None,
     ) -> NodeScores:
         n = projection.num_nodes
-        transition, dangling = _transition(projection, weighted, directed)
+        adjacency, inverse, dangling = _walk(projection, weighted, directed)
+        # A[src, dst] read by columns (the transpose is a view) carries each node's share to its targets.
+        forward = adjacency.T
         restart = np.full(n, 1.0 / n) if personalization is None else personalization / personalization.sum()
         scores = restart
         # Power iteration; the change shrinks by ``damping`` a step, so this ends within ~150 steps.
         for _ in range(1000):
             previous = scores
             leaked = previous[dangling].sum()
-            scores = damping * (transition @ previous + leaked * restart) + (1.0 - damping) * restart
+            share = previous * inverse
+            moved = forward @ share if directed else forward @ share + adjacency @ share
+            scores = damping * (moved + leaked * restart) + (1.0 - damping) * restart
             if np.abs(scores - previous).sum() < _PAGERANK_TOLERANCE:
                 break
         name = "pagerank" if personalization is None else "personalized_pagerank"
@@ -346,6 +361,24 @@ class CpuBackend:
         return money_flow.scatter_gather(
             projection, min_intermediates=min_intermediates, window_seconds=window_seconds, rel_type=rel_type
         )
+
+
+def _partition(pairs: sp.coo_matrix, membership: I64, algorithm: str) -> Partition:
+    """The partition with its modularity at resolution 1: the comparable quality figure whatever
+    resolution was asked for (None without links).
+
+    Counted on the simple undirected graph as igraph and networkx count it: a link inside a community
+    counts its weight once, a loop adds twice its weight to its node's degree.
+    """
+    total = float(pairs.data.sum())
+    if not pairs.nnz or total <= 0:
+        return Partition(membership, algorithm, None)
+    a, b = membership[pairs.row], membership[pairs.col]
+    communities = int(membership.max()) + 1
+    inside = float(pairs.data[a == b].sum())
+    degree = np.bincount(a, pairs.data, communities) + np.bincount(b, pairs.data, communities)
+    modularity = inside / total - float(np.square(degree / (2.0 * total)).sum())
+    return Partition(membership, algorithm, modularity)
 
 
 def _as_path(projection: Projection, source: int, edges: I64, cost: F64) -> WeightedPath:

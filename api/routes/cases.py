@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Response
 
 from api.access import Role
-from api.deps import AccessDep, CasesDep
+from api.case_export import CaseExport
+from api.deps import AccessDep, CasesDep, InvestigationDep
 from api.routes.base import versioned_router
 from api.schemas import (
     CaseAssignment,
@@ -27,6 +28,7 @@ from api.schemas import (
 )
 from api.security import CaseLead, CaseWorker, Purpose
 from bigfinder.errors import UnknownAssignee
+from casefile.bundle import zip_bytes
 
 __all__ = ["ASSIGNABLE_ROLES", "router"]
 
@@ -78,6 +80,29 @@ def get_case(
     case = cases.case_file(case_id)
     access.record(principal, "case.read", [_subject(case_id), *(e.id for e in case.entities)], purpose)
     return case
+
+
+@router.get(
+    "/cases/{case_id}/export",
+    summary="The case file as a zip: report.pdf, case.json, case.graphml, CSV tables, manifest.json",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "The case bundle."}},
+)
+def export_case(
+    principal: CaseWorker,
+    purpose: Purpose,
+    investigation: InvestigationDep,
+    cases: CasesDep,
+    access: AccessDep,
+    case_id: CaseIdPath,
+) -> Response:
+    bundle = CaseExport(investigation, cases, access).bundle(case_id, principal.owner)
+    access.record(principal, "case.export", [_subject(bundle.case_id), *bundle.entities], purpose)
+    return Response(
+        zip_bytes(bundle.case_id, bundle.files),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{bundle.case_id}.zip"'},
+    )
 
 
 @router.post("/cases/{case_id}/entities", summary="Pin entities and relationships to a case")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path
 
-from api.deps import AccessDep, InvestigationDep
+from api.deps import AccessDep, InvestigationDep, ScoreLookupsDep
 from api.routes.base import versioned_router
 from api.schemas import (
     EntityKey,
@@ -25,18 +25,23 @@ __all__ = ["router"]
 router = versioned_router("risk models")
 
 
+# async, on the event loop: the lookup joins the next shared read (api.score_lookups) and its audit row
+# is queued, not waited for (a model service's lookup states no purpose of its own), so the route never
+# blocks the loop and needs no thread of its own.
 @router.get("/scores/{label}/{key}", summary="One entity's analytics scores (the fast single lookup)")
-def entity_scores(
+async def entity_scores(
     principal: ScoreReader,
     purpose: OptionalPurpose,
-    investigation: InvestigationDep,
+    lookups: ScoreLookupsDep,
     access: AccessDep,
     label: Annotated[EntityLabel, Path(description="The entity's label.")],
     key: Annotated[EntityKey, Path(description="The entity's key.")],
 ) -> EntityScoresPublic:
     ref = EntityRef(label=label, key=key)
-    scores = investigation.entity_scores(ref)
-    access.record(principal, "scores.read", [ref.node_id], purpose or f"score lookup by {principal.role}")
+    scores = await lookups.lookup(ref)
+    access.record(
+        principal, "scores.read", [ref.node_id], purpose or f"score lookup by {principal.role}", wait=False
+    )
     return scores
 
 

@@ -46,6 +46,7 @@ CALLS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("POST", "/v1/cases"): ("/v1/cases", {"json": {"title": "role matrix"}}),
     ("GET", "/v1/cases"): ("/v1/cases", {}),
     ("GET", "/v1/cases/{case_id}"): (f"/v1/cases/{NO_CASE}", {}),
+    ("GET", "/v1/cases/{case_id}/export"): (f"/v1/cases/{NO_CASE}/export", {}),
     ("POST", "/v1/cases/{case_id}/entities"): (
         f"/v1/cases/{NO_CASE}/entities",
         {"json": {"entities": [{"label": "Person", "key": "P1"}]}},

@@ -64,6 +64,7 @@ ROUTE_ROLES: dict[tuple[str, str], set[Role]] = {
     ("POST", "/v1/cases"): {INV, A, ADMIN},
     ("GET", "/v1/cases"): {INV, A, ADMIN},
     ("GET", "/v1/cases/{case_id}"): {INV, A, ADMIN},
+    ("GET", "/v1/cases/{case_id}/export"): {INV, A, ADMIN},
     ("POST", "/v1/cases/{case_id}/entities"): {INV, A, ADMIN},
     ("POST", "/v1/cases/{case_id}/notes"): {INV, A, ADMIN},
     ("POST", "/v1/cases/{case_id}/evidence"): {INV, A, ADMIN},

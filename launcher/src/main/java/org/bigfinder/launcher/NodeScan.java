@@ -18,14 +18,16 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
 
     private final StoreReader reader;
     private final ResourceIterator<Node> nodes;
+    private final int chunk;
     private final int keyToken;
     private final Integer timeToken;
     private ProjectionProcedures.NodeColumns pending;
 
     /** {@code timeToken} null: times are not read (the column stays empty). */
-    NodeScan(StoreReader reader, ResourceIterator<Node> nodes, int keyToken, Integer timeToken) {
+    NodeScan(StoreReader reader, ResourceIterator<Node> nodes, int chunk, int keyToken, Integer timeToken) {
         this.reader = reader;
         this.nodes = nodes;
+        this.chunk = chunk;
         this.keyToken = keyToken;
         this.timeToken = timeToken;
     }
@@ -49,10 +51,10 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
     }
 
     private ProjectionProcedures.NodeColumns fill() {
-        PackedColumn.Longs ids = new PackedColumn.Longs(ProjectionProcedures.CHUNK);
+        PackedColumn.Longs ids = new PackedColumn.Longs(Math.min(chunk, 1 << 16));
         List<Object> keys = new ArrayList<>();
-        PackedColumn.Doubles times = new PackedColumn.Doubles(timeToken == null ? 0 : ProjectionProcedures.CHUNK);
-        while (ids.size() < ProjectionProcedures.CHUNK && nodes.hasNext()) {
+        PackedColumn.Doubles times = new PackedColumn.Doubles(timeToken == null ? 0 : Math.min(chunk, 1 << 16));
+        while (ids.size() < chunk && nodes.hasNext()) {
             @SuppressWarnings("deprecation") // internal ids are what the projection joins on
             long id = nodes.next().getId();
             if (!reader.position(reader.node, id)) {

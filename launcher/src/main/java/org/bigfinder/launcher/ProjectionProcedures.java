@@ -27,7 +27,7 @@ import org.neo4j.procedure.Procedure;
  * <p>Cypher answers a projection read with one list element per node or relationship, which the server
  * boxes and the client unboxes one by one. These procedures read the store in-process, as Neo4j GDS
  * does, and return each column as a byte array of little-endian int64 or float64 values (a Bolt byte
- * string), a chunk of at most {@link #CHUNK} elements per record, so the client maps them into numpy
+ * string), a chunk of at most chunkSize elements per record, so the client maps them into numpy
  * arrays without touching each element. Nodes are named by their internal id, which is only used to join
  * relationships to nodes within one projection.
  *
@@ -36,8 +36,8 @@ import org.neo4j.procedure.Procedure;
  */
 public final class ProjectionProcedures {
 
-    /** Elements per record: a few MB per column, so the server builds the next while the client reads one. */
-    static final int CHUNK = 1 << 18;
+    /** The most elements one record may carry: 2^24 makes 128 MiB per column, far above what a client asks. */
+    static final long MAX_CHUNK = 1L << 24;
 
     @Context
     public Transaction tx;
@@ -71,11 +71,14 @@ public final class ProjectionProcedures {
     }
 
     @Procedure(name = "bigfinder.projection.nodes", mode = Mode.READ)
-    @Description("bigfinder.projection.nodes(label, key, timeProperty) :: (ids, keys, time): every node of"
-            + " a label that has its key, in label-scan order, as packed int64 ids, a list of keys and packed"
-            + " float64 epoch seconds of timeProperty (NaN where absent; empty when timeProperty is null).")
+    @Description("bigfinder.projection.nodes(label, key, timeProperty, chunkSize) :: (ids, keys, time): every"
+            + " node of a label that has its key, in label-scan order, as packed int64 ids, a list of keys and"
+            + " packed float64 epoch seconds of timeProperty (NaN where absent; empty when timeProperty is"
+            + " null), chunkSize nodes per record.")
     public Stream<NodeColumns> nodes(@Name("label") String label, @Name("key") String key,
-                                     @Name(value = "timeProperty", defaultValue = "null") String timeProperty) {
+                                     @Name("timeProperty") String timeProperty,
+                                     @Name("chunkSize") long chunkSize) {
+        int chunk = chunk(chunkSize);
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         TokenRead tokens = ktx.tokenRead();
         int keyToken = tokens.propertyKey(key);
@@ -85,19 +88,20 @@ public final class ProjectionProcedures {
         int timeToken = timeProperty == null ? TokenConstants.NO_TOKEN : tokens.propertyKey(timeProperty);
         StoreReader reader = new StoreReader(ktx);
         ResourceIterator<Node> found = tx.findNodes(Label.label(label));
-        NodeScan scan = new NodeScan(reader, found, keyToken, timeProperty == null ? null : timeToken);
+        NodeScan scan = new NodeScan(reader, found, chunk, keyToken, timeProperty == null ? null : timeToken);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
                 .onClose(scan::close);
     }
 
     @Procedure(name = "bigfinder.projection.relationships", mode = Mode.READ)
     @Description("bigfinder.projection.relationships(type, startLabels, low, high, weightProperty,"
-            + " defaultWeight, timeSide, timeProperty, since, until) :: (src, dst, weight, time): the"
+            + " defaultWeight, timeSide, timeProperty, since, until, chunkSize) :: (src, dst, weight, time): the"
             + " relationships of a type leaving nodes of startLabels whose internal ids lie in [low, high),"
             + " grouped by start node (label by label, ascending ids), as packed columns. weight is empty"
             + " when weightProperty is null; time (epoch seconds, NaN where absent) is read from the"
             + " relationship, its start or its end node (timeSide) and is empty when timeSide is null;"
-            + " since and until (inclusive, nullable) keep only relationships timed inside the window.")
+            + " since and until (inclusive, nullable) keep only relationships timed inside the window;"
+            + " chunkSize relationships per record.")
     public Stream<RelationshipColumns> relationships(
             @Name("type") String type,
             @Name("startLabels") List<String> startLabels,
@@ -108,7 +112,9 @@ public final class ProjectionProcedures {
             @Name("timeSide") String timeSide,
             @Name("timeProperty") String timeProperty,
             @Name("since") Double since,
-            @Name("until") Double until) {
+            @Name("until") Double until,
+            @Name("chunkSize") long chunkSize) {
+        int chunk = chunk(chunkSize);
         TimeSide side = TimeSide.parse(timeSide, timeProperty);
         if ((since != null || until != null) && side == TimeSide.NONE) {
             throw new IllegalArgumentException("a time window needs timeSide and timeProperty");
@@ -133,9 +139,17 @@ public final class ProjectionProcedures {
                 side, side == TimeSide.NONE ? TokenConstants.NO_TOKEN : tokens.propertyKey(timeProperty),
                 since == null ? Double.NEGATIVE_INFINITY : since, until == null ? Double.POSITIVE_INFINITY : until,
                 since != null || until != null);
-        RelationshipScan scan = new RelationshipScan(new StoreReader(ktx), typeToken, labelTokens, starts, columns);
+        RelationshipScan scan = new RelationshipScan(
+                new StoreReader(ktx), chunk, typeToken, labelTokens, starts, columns);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
                 .onClose(scan::close);
+    }
+
+    private static int chunk(long chunkSize) {
+        if (chunkSize < 1 || chunkSize > MAX_CHUNK) {
+            throw new IllegalArgumentException("chunkSize must be 1 to " + MAX_CHUNK + ", not " + chunkSize);
+        }
+        return (int) chunkSize;
     }
 
     /** Internal ids of the {@code label} nodes in {@code [low, high)}, in label-scan (ascending) order. */

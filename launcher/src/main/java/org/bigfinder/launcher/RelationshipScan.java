@@ -27,6 +27,7 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
     }
 
     private final StoreReader reader;
+    private final int chunk;
     private final RelationshipSelection selection;
     private final int[] labelTokens;
     private final List<long[]> starts;
@@ -40,9 +41,10 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
     private double ownTime = Double.NaN;
     private ProjectionProcedures.RelationshipColumns pending;
 
-    RelationshipScan(StoreReader reader, int typeToken, List<Integer> labelTokens, List<long[]> starts,
-                     Columns columns) {
+    RelationshipScan(StoreReader reader, int chunk, int typeToken, List<Integer> labelTokens,
+                     List<long[]> starts, Columns columns) {
         this.reader = reader;
+        this.chunk = chunk;
         this.selection = RelationshipSelection.selection(typeToken, Direction.OUTGOING);
         this.labelTokens = labelTokens.stream().mapToInt(Integer::intValue).toArray();
         this.starts = starts;
@@ -81,11 +83,11 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
     }
 
     private ProjectionProcedures.RelationshipColumns fill() {
-        int chunk = ProjectionProcedures.CHUNK;
-        PackedColumn.Longs src = new PackedColumn.Longs(chunk);
-        PackedColumn.Longs dst = new PackedColumn.Longs(chunk);
-        PackedColumn.Doubles weight = new PackedColumn.Doubles(columns.weightToken() == null ? 0 : chunk);
-        PackedColumn.Doubles time = new PackedColumn.Doubles(columns.side() == TimeSide.NONE ? 0 : chunk);
+        int capacity = Math.min(chunk, 1 << 16);
+        PackedColumn.Longs src = new PackedColumn.Longs(capacity);
+        PackedColumn.Longs dst = new PackedColumn.Longs(capacity);
+        PackedColumn.Doubles weight = new PackedColumn.Doubles(columns.weightToken() == null ? 0 : capacity);
+        PackedColumn.Doubles time = new PackedColumn.Doubles(columns.side() == TimeSide.NONE ? 0 : capacity);
         RelationshipTraversalCursor relationship = reader.relationships;
         while (src.size() < chunk) {
             if (!inNode || !relationship.next()) {
