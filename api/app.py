@@ -24,7 +24,7 @@ from api.investigation import Investigation
 from api.metrics import ApiMetrics, MetricsMiddleware
 from api.problems import install_problem_handlers
 from api.ratelimit import RateLimiter
-from api.routes import metrics_router, v1_router
+from api.routes import metrics_router, v1_routers
 from api.schemas import ProblemPublic
 from api.score_lookups import ScoreLookups
 from bigfinder import __version__
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         driver = open_driver(settings, verify=False)
         access = AccessStore(settings.api_access_db)
         app.state.investigation = Investigation(driver, settings)
-        app.state.score_lookups = ScoreLookups(app.state.investigation)
+        app.state.score_lookups = ScoreLookups(app.state.investigation, access)
         app.state.review_queue = ReviewQueue(driver, settings)
         app.state.cases = Cases(app.state.investigation)
         app.state.ingest_jobs = IngestJobs(driver, settings)
@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = RateLimiter(settings.api_rate_limit_per_minute)
     app.state.metrics = ApiMetrics()
     install_problem_handlers(app)
-    app.include_router(v1_router)
+    for router in v1_routers:
+        app.include_router(router)
     app.include_router(xray_router)
     app.include_router(metrics_router)
     if settings.api_cors_origins:

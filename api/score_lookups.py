@@ -11,18 +11,25 @@ lookup costs the event loop no thread hop of its own.
 One :class:`ScoreLookups` is built in the app's lifespan, on the loop that serves the requests.
 
 >>> import asyncio
+>>> from pathlib import Path
+>>> from api.access import Role
 >>> class Graph:  # stands in for Investigation: P1 is held, P2 is not
 ...     def scores_by_key(self, refs):
 ...         return {(r.label, r.key): f"scores of {r.key}" for r in refs if r.key == "P1"}
+>>> access = AccessStore(Path(":memory:"))
+>>> model = access.create_key(Role.MODEL_SERVICE, "risk-model").principal
 >>> async def lookups():
-...     lookups = ScoreLookups(Graph())
-...     one = await lookups.lookup(EntityRef(label="Person", key="P1"))
+...     lookups = ScoreLookups(Graph(), access)
+...     one = await lookups.lookup(EntityRef(label="Person", key="P1"), model, "pricing")
 ...     try:
-...         await lookups.lookup(EntityRef(label="Person", key="P2"))
+...         await lookups.lookup(EntityRef(label="Person", key="P2"), model, "pricing")
 ...     except EntityNotFound as missing:
 ...         return one, missing.detail
 >>> asyncio.run(lookups())
 ('scores of P1', "no Person with key 'P2'")
+>>> access.flush()
+>>> [(row.subject, row.purpose) for row in access.audit(owner="risk-model")]
+[('Person:P1', 'pricing')]
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from typing import Protocol
 
 from starlette.concurrency import run_in_threadpool
 
+from api.access import AccessStore, Principal
 from api.schemas import EntityRef, EntityScoresPublic
 from bigfinder.errors import EntityNotFound
 
@@ -48,18 +56,20 @@ class ScoreSource(Protocol):
 
 
 class ScoreLookups:
-    """Queues single lookups and answers each queue with one read."""
+    """Queues single lookups, answers each queue with one read, and audits each lookup answered."""
 
-    def __init__(self, source: ScoreSource, max_reads: int = 2) -> None:
+    def __init__(self, source: ScoreSource, access: AccessStore, max_reads: int = 2) -> None:
         self._source = source
+        self._access = access
         self._max_reads = max_reads
         self._waiting: list[tuple[EntityRef, asyncio.Future[EntityScoresPublic]]] = []
         self._readers = 0
         # The running reader tasks: the loop keeps only weak references to tasks.
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def lookup(self, ref: EntityRef) -> EntityScoresPublic:
-        """``ref``'s scores; 404 when the graph does not hold it, 503 while Neo4j is unreachable."""
+    async def lookup(self, ref: EntityRef, principal: Principal, purpose: str) -> EntityScoresPublic:
+        """``ref``'s scores for ``principal``, audited with ``purpose``; 404 when the graph does not hold
+        it, 503 while Neo4j is unreachable."""
         answer: asyncio.Future[EntityScoresPublic] = asyncio.get_running_loop().create_future()
         self._waiting.append((ref, answer))
         if self._readers < self._max_reads:
@@ -67,7 +77,9 @@ class ScoreLookups:
             task = asyncio.create_task(self._read_waiting())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return await answer
+        scores = await answer
+        self._access.record(principal, "scores.read", [ref.node_id], purpose, wait=False)
+        return scores
 
     async def _read_waiting(self) -> None:
         try:

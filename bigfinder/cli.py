@@ -685,6 +685,75 @@ def case_verify(
     console.print(f"case {check.case_id}: all {check.checked} files match the manifest")
 
 
+# -- graph neural networks (issue 9) --------------------------------------------------------------
+gnn_app = typer.Typer(
+    help="Train the GNN offender model, score persons and companies, explain a score.", no_args_is_help=True
+)
+app.add_typer(gnn_app, name="gnn")
+
+
+@gnn_app.command("train")
+def gnn_train(
+    small: Annotated[bool, typer.Option("--small", help="A small, quick model (the demo's).")] = False,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Most training epochs.")] = None,
+    seed: Annotated[int, typer.Option(help="Fixes weights and splits.")] = 0,
+) -> None:
+    """Train the offender classifier on the graph; keep it as a new version under BIGFINDER_GNN_MODEL_DIR."""
+    from gnn.config import GnnConfig
+    from gnn.service import train
+
+    settings = load_settings()
+    base = GnnConfig(hidden=32, epochs=60, patience=15) if small else GnnConfig()
+    config = GnnConfig.from_dict(
+        {**base.as_dict(), "device": settings.gnn_device, "seed": seed, "epochs": epochs or base.epochs}
+    )
+    with connected(settings) as driver, _progress() as progress:
+        saved = train(driver, settings, config, _progress_hook(progress))
+    figures = saved.card["metrics"]
+    console.print(
+        f"model {saved.name} {saved.version} kept in {saved.path} ({saved.card['device']}): "
+        + ", ".join(f"{k} {v:.3g}" for k, v in figures.items())
+    )
+
+
+@gnn_app.command("score")
+def gnn_score(
+    version: Annotated[str | None, typer.Option(help="Model version (default: the latest).")] = None,
+    explain_top: Annotated[int, typer.Option(min=0, help="Also explain the N highest scores.")] = 5,
+) -> None:
+    """Score every person and company; write gnn_score, gnn_model_version and explanations."""
+    from gnn.service import score
+
+    settings = load_settings()
+    with connected(settings) as driver, _progress() as progress:
+        report = score(driver, settings, version, explain_top=explain_top, progress=_progress_hook(progress))
+    written = ", ".join(f"{count:,} {label}" for label, count in report.written.items())
+    console.print(f"gnn_score written by {report.model_version}: {written}; {report.explained} explained")
+
+
+@gnn_app.command("explain")
+def gnn_explain(
+    label: Annotated[str, typer.Argument(help="Person or Company.")],
+    key: Annotated[str, typer.Argument(help="The node's key (person_id or company_id).")],
+    version: Annotated[str | None, typer.Option(help="Model version (default: the latest).")] = None,
+) -> None:
+    """Explain one node's GNN score (features, neighbours, relationships); stored as gnn_explanation."""
+    from gnn.service import explain
+
+    settings = load_settings()
+    with connected(settings) as driver:
+        explanation = explain(driver, settings, label, key, version)
+    console.print(f"{label} {key}: gnn_score {explanation.score:.3f} ({explanation.model_version})")
+    for title, items in (
+        ("features", explanation.features),
+        ("neighbours", explanation.neighbours),
+        ("relationships", explanation.relationships),
+    ):
+        console.print(
+            f"  {title}: " + "; ".join(f"{c.what} ({c.weight:.2f})" for c in items), highlight=False
+        )
+
+
 def _progress_hook(progress: Progress) -> Callable[[str, int, int | None], None]:
     """A ``(stage, done, total)`` hook that keeps one progress bar per stage."""
     tasks: dict[str, TaskID] = {}

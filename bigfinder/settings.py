@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     # The risk models (`bigfinder risk fit|score`): where the fitted models are kept between the two.
     risk_model_file: Path = PROJECT_ROOT / "var" / "risk" / "models.pickle"
 
+    # The GNNs (`bigfinder gnn train|score|explain`, issue 9): the model registry's folder
+    # (<dir>/<name>/<version>/) and the device: auto (CUDA when visible), cpu, or cuda[:n].
+    gnn_model_dir: Path = PROJECT_ROOT / "var" / "models"
+    gnn_device: str = "auto"
+
     # The investigation dashboard (`bigfinder dashboard serve`): loopback by default, like the API; a
     # login session ends after this many idle minutes.
     dashboard_host: str = "127.0.0.1"

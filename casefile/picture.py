@@ -39,9 +39,10 @@ _STYLE: dict[Any, Any] = {
 }
 
 
-def circle(count: int, radius: float) -> npt.NDArray[np.float64]:
-    """``count`` points evenly on a circle of ``radius``, the first at the top, counter-clockwise."""
-    angles = math.pi / 2 + 2 * math.pi * np.arange(count) / max(count, 1)
+def circle(count: int, radius: float, shift: float = 0.0) -> npt.NDArray[np.float64]:
+    """``count`` points evenly on a circle of ``radius``, counter-clockwise from the top, turned by
+    ``shift`` of the step between two points."""
+    angles = math.pi / 2 + 2 * math.pi * (np.arange(count) + shift) / max(count, 1)
     return np.column_stack([radius * np.cos(angles), radius * np.sin(angles)])
 
 
@@ -54,8 +55,9 @@ def shell_layout(doc: CaseDocument) -> dict[str, tuple[float, float]]:
     if not inner or not outer:
         inner, outer = [], inner + outer
     positions: dict[str, tuple[float, float]] = {}
-    for ids, radius in ((inner, 0.5), (outer, 1.0)):
-        for entity_id, (x, y) in zip(ids, circle(len(ids), radius), strict=True):
+    # The outer circle is turned half a step, so a line from inside to outside rarely crosses a node.
+    for ids, radius, shift in ((inner, 0.5, 0.0), (outer, 1.0, 0.5 if inner else 0.0)):
+        for entity_id, (x, y) in zip(ids, circle(len(ids), radius, shift), strict=True):
             positions[entity_id] = (float(x), float(y))
     return positions
 

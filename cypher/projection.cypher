@@ -66,10 +66,12 @@ CALL bigfinder.projection.nodes($label, $key, $time_property, $chunk_size) YIELD
 RETURN ids, keys, time
 
 // name: packed_relationships
-// The $type relationships leaving nodes of $start_labels with internal ids in [$low, $high), grouped by
-// start node, as packed columns a chunk per record; weight and time are empty bytes when not asked for.
+// In one pass over the nodes of $start_labels with internal ids in [$low, $high): their relationships of
+// $types, grouped by start node, as packed columns a chunk per record. type is each one's index in $types
+// (a byte); time is read per type where $time_sides/$time_properties say (null: not read, NaN); weight is
+// empty bytes when not asked for.
 CALL bigfinder.projection.relationships(
-  $type, $start_labels, $low, $high, $weight_property, $default_weight, $time_side, $time_property,
+  $types, $start_labels, $low, $high, $weight_property, $default_weight, $time_sides, $time_properties,
   $since, $until, $chunk_size
-) YIELD src, dst, weight, time
-RETURN src, dst, weight, time
+) YIELD type, src, dst, weight, time
+RETURN type, src, dst, weight, time

@@ -133,12 +133,11 @@ def add_network(canvas: Canvas, network: NetworkPublic, cap: int) -> Canvas:
     return place(canvas)
 
 
-def add_path_nodes(
+def _merge(
     canvas: Canvas,
     nodes: Iterable[tuple[str, str | None, str | None, str | None]],
     links: Iterable[tuple[str, str, str]],
-) -> Canvas:
-    """Merge nodes ``(id, label, key, name)`` and links ``(type, source, target)``, highlighting them."""
+) -> None:
     highlight: list[str] = []
     for node_id, label, key, name in nodes:
         if _add_node(canvas, node_id, label, key, name):
@@ -148,6 +147,15 @@ def add_path_nodes(
         if edge_id is not None:
             highlight.append(edge_id)
     canvas["highlight"] = list(dict.fromkeys([*canvas["highlight"], *highlight]))
+
+
+def add_path_nodes(
+    canvas: Canvas,
+    nodes: Iterable[tuple[str, str | None, str | None, str | None]],
+    links: Iterable[tuple[str, str, str]],
+) -> Canvas:
+    """Merge nodes ``(id, label, key, name)`` and links ``(type, source, target)``, highlighting them."""
+    _merge(canvas, nodes, links)
     return place(canvas)
 
 
@@ -155,12 +163,12 @@ def add_paths(canvas: Canvas, found: PathsPublic) -> Canvas:
     """Draw the shortest paths between two entities, highlighted (replacing the last highlight)."""
     canvas["highlight"] = []
     for path in found.paths:
-        add_path_nodes(
+        _merge(
             canvas,
             [(n.id, n.label, n.key, n.name) for n in path.nodes],
             [(link.type, link.source, link.target) for link in path.links],
         )
-    return canvas
+    return place(canvas)
 
 
 def note_rings(canvas: Canvas, ring_id: str, scheme: str, members: Iterable[str]) -> Canvas:
@@ -177,14 +185,16 @@ def add_ring(canvas: Canvas, ring: RingPublic) -> Canvas:
     """Draw a ring: its members, and its evidence paths highlighted."""
     canvas["highlight"] = []
     members = [(f"{m.label}:{m.key}", m.label, m.key, m.name) for m in ring.members]
-    add_path_nodes(canvas, members, [])
+    _merge(canvas, members, [])
     for path in ring.evidence:
         if not isinstance(path, dict):
             continue
         nodes = [(f"{n['label']}:{n['key']}", n["label"], str(n["key"]), None) for n in path.get("nodes", [])]
         types = list(path.get("relationships", []))
         links = [(kind, nodes[i][0], nodes[i + 1][0]) for i, kind in enumerate(types) if i + 1 < len(nodes)]
-        add_path_nodes(canvas, nodes, links)
+        _merge(canvas, nodes, links)
+    # Placed once, all together: a force layout of the whole ring, not one evidence path at a time.
+    place(canvas)
     note_rings(canvas, ring.ring_id, ring.scheme, [m[0] for m in members])
     if canvas["center"] is None and members:
         canvas["center"] = members[0][0]

@@ -53,7 +53,9 @@ class GnnConfig:
         for name in ("hidden", "layers", "epochs", "threads", "patience"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, not {getattr(self, name)}")
-        if not (0 < self.train_share < 1 and 0 <= self.val_share < 1 and self.train_share + self.val_share < 1):
+        if not (
+            0 < self.train_share < 1 and 0 <= self.val_share < 1 and self.train_share + self.val_share < 1
+        ):
             raise ValueError("train_share and val_share must be shares that leave some nodes for testing")
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be in [0, 1), not {self.dropout}")
@@ -84,6 +86,6 @@ def choose_device(config: GnnConfig) -> torch.device:
 def seed_everything(config: GnnConfig) -> None:
     """Fix every random source a run draws from, and bound torch's CPU threads."""
     random.seed(config.seed)
-    np.random.seed(config.seed)  # noqa: NPY002 - PyG's samplers draw from the global generators
+    np.random.seed(config.seed)  # PyG's samplers draw from the global generators
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)

@@ -236,8 +236,8 @@ def time_split(times: F64, train_share: float, val_share: float, seed: int) -> t
     ([False, True, True, False, True], [False, False, False, True, False], [True, False, False, False, False])
     """
     order = _time_order(times, seed)
-    cut_train = int(round(train_share * len(order)))
-    cut_val = cut_train + int(round(val_share * len(order)))
+    cut_train = round(train_share * len(order))
+    cut_val = cut_train + round(val_share * len(order))
     masks = [np.zeros(len(order), dtype=bool) for _ in range(3)]
     masks[0][order[:cut_train]] = True
     masks[1][order[cut_train:cut_val]] = True
@@ -281,7 +281,9 @@ def split_links(
     return graphs[0], graphs[1], graphs[2]
 
 
-def _link_graph(data: HeteroData, edge_type: EdgeType, visible: Bools, target: Bools, seed: int) -> HeteroData:
+def _link_graph(
+    data: HeteroData, edge_type: EdgeType, visible: Bools, target: Bools, seed: int
+) -> HeteroData:
     """A copy of ``data`` whose ``edge_type`` (and reverse) edges are ``visible``, predicting ``target``."""
     graph = data.clone()
     rev = reverse_type(edge_type)

@@ -21,8 +21,8 @@ Example
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
+from torch.nn import functional
 from torch_geometric.data import HeteroData
 from torch_geometric.nn import Linear, SAGEConv, to_hetero
 
@@ -43,7 +43,7 @@ class SageStack(torch.nn.Module):
     def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
         for conv in self.convs:
             x = conv(x, edge_index).relu()
-            x = F.dropout(x, p=self.dropout, training=self.training)
+            x = functional.dropout(x, p=self.dropout, training=self.training)
         return self.head(x) if self.head is not None else x
 
 
@@ -51,7 +51,8 @@ def hetero_sage(
     metadata: Metadata, *, hidden: int, layers: int, dropout: float, out_channels: int | None
 ) -> torch.nn.Module:
     """A heterogeneous GraphSAGE for ``metadata`` (node and edge types of a ``HeteroData``)."""
-    return to_hetero(SageStack(hidden, layers, dropout, out_channels), metadata, aggr="sum")
+    model: torch.nn.Module = to_hetero(SageStack(hidden, layers, dropout, out_channels), metadata, aggr="sum")
+    return model
 
 
 def initialise(model: torch.nn.Module, data: HeteroData) -> dict[str, Tensor]:

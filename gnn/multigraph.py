@@ -33,8 +33,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 import torch
-import torch.nn.functional as F
 from torch import Tensor
+from torch.nn import functional
 from torch_geometric.nn import MessagePassing
 
 __all__ = ["EgoBatch", "MultiGIN", "MultiGinOptions", "TransferGraph", "ego_subgraphs", "port_numbers"]
@@ -111,7 +111,9 @@ class TransferGraph:
         )
 
     def to(self, device: torch.device) -> TransferGraph:
-        return TransferGraph(*(t.to(device) for t in (self.x, self.edge_index, self.edge_attr, self.in_port, self.out_port)))
+        return TransferGraph(
+            *(t.to(device) for t in (self.x, self.edge_index, self.edge_attr, self.in_port, self.out_port))
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,7 +137,9 @@ def ego_subgraphs(graph: TransferGraph, centres: I64, hops: int) -> EgoBatch:
     ones = np.ones(len(src), dtype=np.int8)
     adjacency = sp.csr_matrix((ones, (src, dst)), shape=(n, n))
     reach_step = ((adjacency + adjacency.T + sp.identity(n, dtype=np.int8, format="csr")) > 0).astype(np.int8)
-    reach = sp.csr_matrix((np.ones(len(centres), dtype=np.int8), (np.arange(len(centres)), centres)), (len(centres), n))
+    reach = sp.csr_matrix(
+        (np.ones(len(centres), dtype=np.int8), (np.arange(len(centres)), centres)), (len(centres), n)
+    )
     for _ in range(hops):
         reach = ((reach @ reach_step) > 0).astype(np.int8)
     reach.sort_indices()
@@ -159,7 +163,8 @@ def ego_subgraphs(graph: TransferGraph, centres: I64, hops: int) -> EgoBatch:
     return EgoBatch(sub, cols.astype(np.int64), torch.from_numpy(centre), ego)
 
 
-class _DirectedGIN(MessagePassing):
+# PyG ships no type information, so its base class is Any to mypy.
+class _DirectedGIN(MessagePassing):  # type: ignore[misc]
     """GIN with edge features along one direction: ``mlp((1 + eps) h_v + sum relu(h_u + W e_uv))``."""
 
     def __init__(self, hidden: int, edge_dim: int) -> None:
@@ -176,7 +181,7 @@ class _DirectedGIN(MessagePassing):
         return out
 
     def message(self, x_j: Tensor, edge_attr: Tensor) -> Tensor:
-        return F.relu(x_j + edge_attr)
+        return functional.relu(x_j + edge_attr)
 
 
 class MultiGIN(torch.nn.Module):
@@ -217,7 +222,8 @@ class MultiGIN(torch.nn.Module):
             return edge_attr
         top = self.options.max_port - 1
         return torch.cat(
-            [edge_attr, self.port(receiver_port.clamp(max=top)), self.port(sender_port.clamp(max=top))], dim=-1
+            [edge_attr, self.port(receiver_port.clamp(max=top)), self.port(sender_port.clamp(max=top))],
+            dim=-1,
         )
 
     def embed(
@@ -232,7 +238,7 @@ class MultiGIN(torch.nn.Module):
         """Node embeddings after the message-passing layers."""
         if self.options.ego:
             x = torch.cat([x, ego if ego is not None else torch.zeros(x.size(0), 1, device=x.device)], dim=-1)
-        h = self.node_in(x)
+        h: Tensor = self.node_in(x)
         incoming = self._edge_features(edge_attr, in_port, out_port)
         outgoing = self._edge_features(edge_attr, out_port, in_port)
         reverse_index = edge_index.flip(0)
@@ -241,8 +247,8 @@ class MultiGIN(torch.nn.Module):
             if self.options.reverse_mp:
                 back = self.reverse_convs[layer](h, reverse_index, outgoing)
                 update = self.combine[layer](torch.cat([update, back], dim=-1))
-            h = self.norms[layer](h + F.relu(update))
-            h = F.dropout(h, p=self.dropout, training=self.training)
+            h = self.norms[layer](h + functional.relu(update))
+            h = functional.dropout(h, p=self.dropout, training=self.training)
         return h
 
     def forward(

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import torch
-import torch.nn.functional as F
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 from torch import Tensor
+from torch.nn import functional
 from torch_geometric.data import HeteroData
 
 from gnn.config import GnnConfig, choose_device, seed_everything
@@ -94,14 +94,17 @@ def _fit(
     validate: Callable[[], float],
 ) -> tuple[torch.nn.Module, dict[str, float]]:
     """Adam with early stopping on ``validate`` (higher is better); the best weights are kept."""
-    optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
-    best, best_state, since_best, epoch = -np.inf, copy.deepcopy(model.state_dict()), 0, 0
+    optimiser = torch.optim.Adam(
+        model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+    )
+    best, best_state, since_best, epochs = -np.inf, copy.deepcopy(model.state_dict()), 0, 0
     started = time.perf_counter()
-    for epoch in range(1, config.epochs + 1):
+    while epochs < config.epochs:
+        epochs += 1
         model.train()
         optimiser.zero_grad()
         loss = step()
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         optimiser.step()
         model.eval()
         with torch.no_grad():
@@ -115,7 +118,7 @@ def _fit(
                 break
     model.load_state_dict(best_state)
     model.eval()
-    return model, {"epochs": float(epoch), "seconds": time.perf_counter() - started}
+    return model, {"epochs": float(epochs), "seconds": time.perf_counter() - started}
 
 
 def train_node_classifier(
@@ -125,7 +128,10 @@ def train_node_classifier(
     seed_everything(config)
     device = choose_device(config)
     data = graph.data.to(device)
-    on = {label: NodeTargets(*(t.to(device) for t in (tg.y, tg.train, tg.val, tg.test))) for label, tg in targets.items()}
+    on = {
+        label: NodeTargets(*(t.to(device) for t in (tg.y, tg.train, tg.val, tg.test)))
+        for label, tg in targets.items()
+    }
     model = hetero_sage(
         data.metadata(), hidden=config.hidden, layers=config.layers, dropout=config.dropout, out_channels=1
     ).to(device)
@@ -137,7 +143,9 @@ def train_node_classifier(
     def step() -> Tensor:
         out = model(data.x_dict, data.edge_index_dict)
         losses = [
-            F.binary_cross_entropy_with_logits(out[label][:, 0][t.train], t.y[t.train], pos_weight=pos_weight)
+            functional.binary_cross_entropy_with_logits(
+                out[label][:, 0][t.train], t.y[t.train], pos_weight=pos_weight
+            )
             for label, t in on.items()
             if bool(t.train.any())
         ]
@@ -164,7 +172,9 @@ def node_probabilities(model: torch.nn.Module, data: HeteroData, device: torch.d
     model = model.to(device).eval()
     with torch.no_grad():
         out = model(data.to(device).x_dict, data.edge_index_dict)
-    return {label: torch.sigmoid(logits[:, 0]).cpu().numpy().astype(np.float64) for label, logits in out.items()}
+    return {
+        label: torch.sigmoid(logits[:, 0]).cpu().numpy().astype(np.float64) for label, logits in out.items()
+    }
 
 
 def train_link_predictor(
@@ -179,15 +189,21 @@ def train_link_predictor(
     device = choose_device(config)
     train, val, test = (g.to(device) for g in (train, val, test))
     model = hetero_sage(
-        train.metadata(), hidden=config.hidden, layers=config.layers, dropout=config.dropout, out_channels=None
+        train.metadata(),
+        hidden=config.hidden,
+        layers=config.layers,
+        dropout=config.dropout,
+        out_channels=None,
     ).to(device)
     initialise(model, train)
 
     def logits(graph: HeteroData) -> Tensor:
-        return link_logits(model(graph.x_dict, graph.edge_index_dict), edge_type, graph[edge_type].edge_label_index)
+        return link_logits(
+            model(graph.x_dict, graph.edge_index_dict), edge_type, graph[edge_type].edge_label_index
+        )
 
     def step() -> Tensor:
-        return F.binary_cross_entropy_with_logits(logits(train), train[edge_type].edge_label)
+        return functional.binary_cross_entropy_with_logits(logits(train), train[edge_type].edge_label)
 
     def figure(graph: HeteroData) -> float:
         return pr_auc(graph[edge_type].edge_label.cpu().numpy(), logits(graph).cpu().numpy())
@@ -209,7 +225,12 @@ def link_probabilities(
     with torch.no_grad():
         data = data.to(device)
         embeddings = model(data.x_dict, data.edge_index_dict)
-        return torch.sigmoid(link_logits(embeddings, edge_type, pairs.to(device))).cpu().numpy().astype(np.float64)
+        return (
+            torch.sigmoid(link_logits(embeddings, edge_type, pairs.to(device)))
+            .cpu()
+            .numpy()
+            .astype(np.float64)
+        )
 
 
 def _multigin_logits(
@@ -217,12 +238,14 @@ def _multigin_logits(
 ) -> Tensor:
     """Logits of ``nodes``: inside their ego subgraphs when ego IDs are on, on the whole graph otherwise."""
     if not options.ego:
-        out = model(graph.x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
-        return out[torch.from_numpy(nodes).to(graph.x.device)]
+        whole: Tensor = model(graph.x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
+        return whole[torch.from_numpy(nodes).to(graph.x.device)]
     batch = ego_subgraphs(graph, nodes, hops)
     device = graph.x.device
     sub = batch.graph
-    out = model(sub.x, sub.edge_index.to(device), sub.edge_attr, sub.in_port, sub.out_port, batch.ego.to(device))
+    out: Tensor = model(
+        sub.x, sub.edge_index.to(device), sub.edge_attr, sub.in_port, sub.out_port, batch.ego.to(device)
+    )
     return out[batch.centre.to(device)]
 
 
@@ -245,20 +268,29 @@ def train_multigin(
     train_nodes, val_nodes, test_nodes = (np.flatnonzero(m.cpu().numpy()).astype(np.int64) for m in masks)
     hops = options.hops or config.layers
     model = MultiGIN(
-        graph.x.size(1), graph.edge_attr.size(1), labels.size(1),
-        hidden=config.hidden, layers=config.layers, options=options, dropout=config.dropout,
+        graph.x.size(1),
+        graph.edge_attr.size(1),
+        labels.size(1),
+        hidden=config.hidden,
+        layers=config.layers,
+        options=options,
+        dropout=config.dropout,
     ).to(device)
     positives = labels[torch.from_numpy(train_nodes).to(device)].mean(0).clamp(1e-4, 1 - 1e-4)
     pos_weight = ((1 - positives) / positives).sqrt()
     rng = np.random.default_rng(config.seed)
     batch_size = options.batch_size if options.ego else len(train_nodes)
-    optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    optimiser = torch.optim.Adam(
+        model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+    )
 
     def predict(nodes: npt.NDArray[np.int64]) -> F64:
         model.eval()
         with torch.no_grad():
             parts = [
-                torch.sigmoid(_multigin_logits(model, graph, nodes[i : i + 4 * batch_size], options, hops)).cpu()
+                torch.sigmoid(
+                    _multigin_logits(model, graph, nodes[i : i + 4 * batch_size], options, hops)
+                ).cpu()
                 for i in range(0, len(nodes), 4 * batch_size)
             ]
         return torch.cat(parts).numpy().astype(np.float64)
@@ -267,16 +299,18 @@ def train_multigin(
         truth, score = labels[torch.from_numpy(val_nodes).to(device)].cpu().numpy(), predict(val_nodes)
         return float(np.nanmean([pr_auc(truth[:, k], score[:, k]) for k in range(truth.shape[1])]))
 
-    best, best_state, since_best, epoch = -np.inf, copy.deepcopy(model.state_dict()), 0, 0
+    best, best_state, since_best, epochs = -np.inf, copy.deepcopy(model.state_dict()), 0, 0
     started = time.perf_counter()
-    for epoch in range(1, config.epochs + 1):
+    while epochs < config.epochs:
+        epochs += 1
         model.train()
         for _ in range(0, len(train_nodes), batch_size):
             chosen = rng.permutation(train_nodes)[:batch_size] if options.ego else train_nodes
             optimiser.zero_grad()
             logits = _multigin_logits(model, graph, chosen, options, hops)
             target = labels[torch.from_numpy(chosen).to(device)]
-            F.binary_cross_entropy_with_logits(logits, target, pos_weight=pos_weight).backward()
+            loss = functional.binary_cross_entropy_with_logits(logits, target, pos_weight=pos_weight)
+            loss.backward()  # type: ignore[no-untyped-call]
             optimiser.step()
         figure = validate()
         if figure > best:
@@ -286,13 +320,18 @@ def train_multigin(
             if since_best >= config.patience:
                 break
     model.load_state_dict(best_state)
-    metrics = {"epochs": float(epoch), "seconds": time.perf_counter() - started}
+    metrics = {"epochs": float(epochs), "seconds": time.perf_counter() - started}
     val_truth, val_score = labels[torch.from_numpy(val_nodes).to(device)].cpu().numpy(), predict(val_nodes)
-    test_truth, test_score = labels[torch.from_numpy(test_nodes).to(device)].cpu().numpy(), predict(test_nodes)
+    test_truth, test_score = (
+        labels[torch.from_numpy(test_nodes).to(device)].cpu().numpy(),
+        predict(test_nodes),
+    )
     aucs = []
     for k in range(labels.size(1)):
         threshold = _best_threshold(val_truth[:, k], val_score[:, k])
-        metrics[f"f1_{k}"] = float(f1_score(test_truth[:, k], test_score[:, k] >= threshold, zero_division=0.0))
+        metrics[f"f1_{k}"] = float(
+            f1_score(test_truth[:, k], test_score[:, k] >= threshold, zero_division=0.0)
+        )
         metrics[f"pr_auc_{k}"] = pr_auc(test_truth[:, k], test_score[:, k])
         aucs.append(metrics[f"pr_auc_{k}"])
     metrics["test_pr_auc"] = float(np.nanmean(aucs))

@@ -294,44 +294,109 @@ def _read_relationships(
         "no_time": math.nan,
     }
     # A window asks for events inside it: a type without times has none there, and is not read.
+    wanted = [t for t in spec.projected_rel_types if SCHEMA.time_of(t) or not spec.windowed]
+    if reader.packed:
+        read = _read_packed_relationships(pool, reader, wanted, by_label, params, report)
+    else:
+        read = _read_each_type(pool, reader, wanted, by_label, params, report)
+    return [read.get(rel_type, _Relationships()) for rel_type in spec.projected_rel_types]
+
+
+def _read_each_type(
+    pool: ThreadPoolExecutor,
+    reader: _Reader,
+    rel_types: Sequence[str],
+    by_label: dict[str, _I64],
+    params: dict[str, Any],
+    report: ProgressHook,
+) -> dict[str, _Relationships]:
+    """Cypher reads: each type on its own, in chunks of start nodes."""
     reads = {
         rel_type: [
-            pool.submit(
-                reader.relationships, rel_type, _start_labels(rel_type, by_label), (low, high), params
-            )
-            for low, high in _start_chunks(rel_type, by_label)
-            if SCHEMA.time_of(rel_type) or not spec.windowed
+            pool.submit(reader.relationships, rel_type, ids, params)
+            for ids in _id_ranges(_start_ids(rel_type, by_label), START_NODES_PER_READ)
         ]
-        for rel_type in spec.projected_rel_types
+        for rel_type in rel_types
     }
-    columns = []
+    columns = {}
     for rel_type, chunks in reads.items():
         done: list[_Relationships] = []
         for chunk in chunks:
             done.append(chunk.result())
             report(f"relationships {rel_type}", len(done), len(chunks))
-        columns.append(_Relationships.joined(done))
+        columns[rel_type] = _Relationships.joined(done)
     return columns
 
 
-def _start_labels(rel_type: str, by_label: dict[str, _I64]) -> list[str]:
-    """The projected labels a ``rel_type`` relationship can start from, in projection order."""
-    starts = SCHEMA.relationship(rel_type).start
-    return [label for label in by_label if label in starts]
+def _read_packed_relationships(
+    pool: ThreadPoolExecutor,
+    reader: _Reader,
+    rel_types: Sequence[str],
+    by_label: dict[str, _I64],
+    params: dict[str, Any],
+    report: ProgressHook,
+) -> dict[str, _Relationships]:
+    """Packed reads: every type in one pass over the start nodes, split into ranges read side by side.
 
-
-def _start_chunks(rel_type: str, by_label: dict[str, _I64]) -> list[tuple[int, int]]:
-    """``(low, high)`` per read: internal id ranges holding at most a chunk of projected start nodes.
-
-    Consecutive runs of the sorted start ids make ranges that cover every projected start node once;
-    a relationship from another node in a range is dropped when the columns are mapped to indices.
+    The server returns relationships grouped by start node with a type code each; a stable sort by that
+    code (a radix sort of one byte) puts them in type order and keeps them grouped by node within a type.
     """
-    starts = [by_label[label] for label in _start_labels(rel_type, by_label)]
-    ids = np.sort(_joined(starts, np.int64))
-    return [
-        (int(ids[begin]), int(ids[min(begin + START_NODES_PER_READ, len(ids)) - 1]) + 1)
-        for begin in range(0, len(ids), START_NODES_PER_READ)
+    starts = [label for label in by_label if any(label in SCHEMA.relationship(t).start for t in rel_types)]
+    if not rel_types or not starts:
+        return {}
+    ids = _joined([by_label[label] for label in starts], np.int64)
+    reads = max(READ_THREADS, -(-len(ids) // START_NODES_PER_READ))
+    pending = [
+        pool.submit(reader.relationships_of_types, rel_types, starts, ranged, params)
+        for ranged in _id_ranges(ids, -(-len(ids) // reads))
     ]
+    chunks: list[dict[str, npt.NDArray[Any]]] = []
+    for read in pending:
+        chunks.append(read.result())
+        report("relationships", len(chunks), len(pending))
+    type_code = _joined([chunk["type"] for chunk in chunks], np.int16)
+    order = np.argsort(type_code, kind="stable")
+    bounds = np.cumsum([0, *np.bincount(type_code, minlength=len(rel_types)).tolist()])
+    column = {name: _joined([chunk[name] for chunk in chunks], np.float64) for name in ("weight", "time")}
+    src = _joined([chunk["src"] for chunk in chunks], np.int64)[order]
+    dst = _joined([chunk["dst"] for chunk in chunks], np.int64)[order]
+    weight = column["weight"][order] if params["weighted"] else np.zeros(0)
+    time = column["time"][order]
+    found = {}
+    for at, rel_type in enumerate(rel_types):
+        part = slice(bounds[at], bounds[at + 1])
+        found[rel_type] = _Relationships(
+            [src[part]],
+            [dst[part]],
+            [weight[part]] if params["weighted"] else [],
+            [time[part]] if _time_read(rel_type, params["windowed"]) else [],
+        )
+    return found
+
+
+def _start_ids(rel_type: str, by_label: dict[str, _I64]) -> _I64:
+    """Internal ids of the projected nodes a ``rel_type`` relationship can start from."""
+    starts = SCHEMA.relationship(rel_type).start
+    return _joined([ids for label, ids in by_label.items() if label in starts], np.int64)
+
+
+def _id_ranges(ids: _I64, per_range: int) -> list[tuple[int, int]]:
+    """``(low, high)`` per read: internal id ranges holding at most ``per_range`` of ``ids``.
+
+    Consecutive runs of the sorted ids make ranges that cover every one of them once; a relationship
+    from another node in a range is dropped when the columns are mapped to indices.
+    """
+    ordered = np.sort(ids)
+    return [
+        (int(ordered[begin]), int(ordered[min(begin + per_range, len(ordered)) - 1]) + 1)
+        for begin in range(0, len(ordered), per_range)
+    ]
+
+
+def _time_read(rel_type: str, windowed: bool) -> bool:
+    """Whether a ``rel_type`` relationship's time is read with it (else from its event node's time)."""
+    time = SCHEMA.time_of(rel_type)
+    return time is not None and (windowed or time.side == "relationship")
 
 
 def _label_times_needed(label: str, rel_types: Sequence[str], spec: ProjectionSpec) -> bool:
@@ -358,7 +423,7 @@ class _Reader:
     def __init__(self, driver: Driver, settings: Settings, *, packed: bool) -> None:
         self._driver = driver
         self._settings = settings
-        self._packed = packed
+        self.packed = packed
 
     def _read(self, statement: str, **params: Any) -> list[dict[str, Any]]:
         # Internal ids are deprecated in favour of element ids, but they are what the reads join on (an
@@ -377,7 +442,7 @@ class _Reader:
     def nodes(self, label: str, timed: bool) -> tuple[_I64, _Keys, _F64 | None]:
         """Internal ids (ascending), keys and, when ``timed``, event times of every ``label`` node."""
         node = SCHEMA.node(label)
-        if self._packed:
+        if self.packed:
             chunks = self._read(
                 cypher.load("projection", "packed_nodes"),
                 label=node.label,
@@ -396,38 +461,42 @@ class _Reader:
         order = np.argsort(ids, kind="stable")
         return ids[order], keys[order], times[order] if timed else None
 
-    def relationships(
-        self, rel_type: str, start_labels: list[str], ids: tuple[int, int], params: dict[str, Any]
-    ) -> _Relationships:
-        """The ``rel_type`` relationships leaving ``start_labels`` nodes with internal ids in ``ids``.
-
-        ``ids`` is ``[low, high)``. The Cypher read takes every start node in the range; the projection
-        keeps those of projected labels when it maps ids to indices.
-        """
-        time = SCHEMA.time_of(rel_type)
-        timed = time is not None and (params["windowed"] or time.side == "relationship")
+    def relationships(self, rel_type: str, ids: tuple[int, int], params: dict[str, Any]) -> _Relationships:
+        """Cypher: the ``rel_type`` relationships leaving nodes with internal ids in ``ids`` (low, high)."""
+        timed = _time_read(rel_type, params["windowed"])
+        statement = relationship_statement(rel_type, timed=timed, weighted=params["weighted"])
         low, high = ids
-        if self._packed:
-            chunks = self._read(
-                cypher.load("projection", "packed_relationships"),
-                type=rel_type,
-                start_labels=start_labels,
-                low=low,
-                high=high,
-                weight_property=params["weight_property"],
-                default_weight=params["default_weight"],
-                time_side=time.side if time and timed else None,
-                time_property=time.property if time and timed else None,
-                since=params["since"],
-                until=params["until"],
-                chunk_size=PACKED_CHUNK,
-            )
-            columns = {name: _unpacked(chunks, name, dtype) for name, dtype in _RELATIONSHIP_COLUMNS}
-        else:
-            statement = relationship_statement(rel_type, timed=timed, weighted=params["weighted"])
-            (record,) = self._read(statement, low=low, high=high, **params)
-            columns = {name: np.asarray(record[name], dtype=dtype) for name, dtype in _RELATIONSHIP_COLUMNS}
+        (record,) = self._read(statement, low=low, high=high, **params)
+        columns = {name: np.asarray(record[name], dtype=dtype) for name, dtype in _RELATIONSHIP_COLUMNS}
         return _Relationships([columns["src"]], [columns["dst"]], [columns["weight"]], [columns["time"]])
+
+    def relationships_of_types(
+        self, rel_types: Sequence[str], start_labels: list[str], ids: tuple[int, int], params: dict[str, Any]
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Packed: every ``rel_types`` relationship leaving ``start_labels`` nodes with ids in ``ids``.
+
+        Columns ``type`` (index into ``rel_types``), ``src``, ``dst``, ``weight`` (empty when not
+        weighted) and ``time`` (NaN where not read), in the server's order: grouped by start node.
+        """
+        times = [SCHEMA.time_of(t) if _time_read(t, params["windowed"]) else None for t in rel_types]
+        low, high = ids
+        chunks = self._read(
+            cypher.load("projection", "packed_relationships"),
+            types=list(rel_types),
+            start_labels=start_labels,
+            low=low,
+            high=high,
+            weight_property=params["weight_property"],
+            default_weight=params["default_weight"],
+            time_sides=[time.side if time else None for time in times],
+            time_properties=[time.property if time else None for time in times],
+            since=params["since"],
+            until=params["until"],
+            chunk_size=PACKED_CHUNK,
+        )
+        columns = {name: _unpacked(chunks, name, dtype) for name, dtype in _RELATIONSHIP_COLUMNS}
+        columns["type"] = _unpacked(chunks, "type", np.uint8)
+        return columns
 
 
 _RELATIONSHIP_COLUMNS: tuple[tuple[str, type[np.generic]], ...] = (
@@ -440,7 +509,7 @@ _RELATIONSHIP_COLUMNS: tuple[tuple[str, type[np.generic]], ...] = (
 
 def _unpacked(chunks: Sequence[dict[str, Any]], column: str, dtype: type[np.generic]) -> npt.NDArray[Any]:
     """One packed column (little-endian bytes per chunk) as an array of ``dtype``."""
-    wire = np.dtype(dtype).newbyteorder("<")
+    wire = np.dtype(dtype).newbyteorder("<")  # the server packs little-endian whatever this machine is
     return _joined([np.frombuffer(chunk[column], dtype=wire) for chunk in chunks], dtype)
 
 

@@ -101,6 +101,11 @@ RESULT_PROPERTIES: dict[str, ResultProperty] = {
             "float",
             "Calibrated probability of fraud from the fused risk models (risk_explanation says why).",
         ),
+        ResultProperty(
+            "gnn_score",
+            "float",
+            "GNN probability that the party is an offender (gnn_model_version, gnn_explanation say which, why).",
+        ),
     )
 }
 

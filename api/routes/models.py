@@ -25,24 +25,19 @@ __all__ = ["router"]
 router = versioned_router("risk models")
 
 
-# async, on the event loop: the lookup joins the next shared read (api.score_lookups) and its audit row
-# is queued, not waited for (a model service's lookup states no purpose of its own), so the route never
-# blocks the loop and needs no thread of its own.
+# async, on the event loop: the lookup joins the next shared read and queues its audit row
+# (api.score_lookups), so the route never blocks the loop and needs no thread of its own.
 @router.get("/scores/{label}/{key}", summary="One entity's analytics scores (the fast single lookup)")
 async def entity_scores(
     principal: ScoreReader,
     purpose: OptionalPurpose,
     lookups: ScoreLookupsDep,
-    access: AccessDep,
     label: Annotated[EntityLabel, Path(description="The entity's label.")],
     key: Annotated[EntityKey, Path(description="The entity's key.")],
 ) -> EntityScoresPublic:
-    ref = EntityRef(label=label, key=key)
-    scores = await lookups.lookup(ref)
-    access.record(
-        principal, "scores.read", [ref.node_id], purpose or f"score lookup by {principal.role}", wait=False
+    return await lookups.lookup(
+        EntityRef(label=label, key=key), principal, purpose or f"score lookup by {principal.role}"
     )
-    return scores
 
 
 @router.post("/scores/batch", summary="Analytics scores of up to 1,000 entities in one call")

@@ -143,7 +143,9 @@ def test_reading_in_small_chunks_gives_the_same_projection(
     whole = read_projection(world, settings)
     monkeypatch.setattr(graph.projector, "START_NODES_PER_READ", 1)
     seen: list[str] = []
-    chunked = read_projection(world, settings, progress=lambda phase, _done, _total: seen.append(phase))
+    chunked = read_projection(
+        world, settings, progress=lambda phase, _done, _total: seen.append(phase), packed=False
+    )
     assert _triples(chunked) == _triples(whole)
     assert chunked.node_key.tolist() == whole.node_key.tolist()
     assert seen.count("relationships TRANSFER") == 3  # one read per account that sends money
@@ -186,6 +188,7 @@ def test_the_servers_packed_reads_give_the_projection_cypher_gives(
     by_cypher = read_projection(world, settings, spec, packed=False)
     packed = read_projection(world, settings, spec, packed=True)
     monkeypatch.setattr(graph.projector, "PACKED_CHUNK", 1)  # a record per node and per relationship
+    monkeypatch.setattr(graph.projector, "START_NODES_PER_READ", 1)  # a read per start node
     packed_one_by_one = read_projection(world, settings, spec, packed=True)
     for other in (packed, packed_one_by_one):
         assert other.labels == by_cypher.labels and other.rel_types == by_cypher.rel_types

@@ -54,11 +54,13 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip("needs Debian's chromium and chromium-driver", allow_module_level=True)
 
 # The find-the-cytoscape-instance helper: cytoscape keeps its instance on its container element.
-_CY = "const el = [...document.querySelectorAll('#canvas *')].find(e => e._cyreg && e._cyreg.cy);"
+_CY = "const el = [...document.querySelectorAll('#canvas, #canvas *')].find(e => e._cyreg && e._cyreg.cy);"
 
 
 @pytest.fixture(scope="module")
-def analysed_world(driver: Driver, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def analysed_world(
+    driver: Driver, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """The smallest generated world, ingested, scored and searched for rings by every detector."""
     folder = tmp_path_factory.mktemp("dashboard")
     generate_world(folder / "world", scale=1_000, seed=3)
@@ -127,7 +129,9 @@ def browser(downloads: Path) -> Iterator[WebDriver]:
 def planted_ring(driver: Driver, settings: Settings, analysed_world: None) -> RingPublic:
     """The detected ring with the most parties (people and companies)."""
     investigation = Investigation(driver, settings)
-    rings = investigation.rings(alerts=False, scheme=None, status=None, include_stale=False, offset=0, limit=50)
+    rings = investigation.rings(
+        alerts=False, scheme=None, status=None, include_stale=False, offset=0, limit=50
+    )
     detailed = [investigation.ring(r.ring_id) for r in rings.items]
     return max(detailed, key=lambda r: sum(m.label in ("Person", "Company") for m in r.members))
 
@@ -141,6 +145,9 @@ def _wait(browser: WebDriver) -> WebDriverWait[WebDriver]:
 
 
 def _log_in(browser: WebDriver, url: str, key: str) -> None:
+    browser.get(url)
+    # A new login each test: forget the session the last test left in this tab's session storage.
+    browser.execute_script("window.sessionStorage.clear()")
     browser.get(url)
     _wait(browser).until(ec.visibility_of_element_located((By.ID, "login-key"))).send_keys(key)
     browser.find_element(By.ID, "login-purpose").send_keys(PURPOSE)
@@ -167,7 +174,9 @@ def _click_node(browser: WebDriver, node_id: str) -> None:
         node_id,
     )
     element, x, y, width, height = found
-    ActionChains(browser).move_to_element_with_offset(element, int(x - width / 2), int(y - height / 2)).click().perform()
+    ActionChains(browser).move_to_element_with_offset(
+        element, int(x - width / 2), int(y - height / 2)
+    ).click().perform()
 
 
 def _tab(browser: WebDriver, label: str) -> None:

@@ -35,8 +35,13 @@ from casefile.picture import shell_layout
 from casefile.tables import TABLE_NAMES
 
 RUN = AnalysisRunFacts(
-    run_id="run-1", algorithm="pagerank", version="1", parameters='{"damping": 0.85}',
-    started_at="2024-05-01T08:00:00Z", finished_at="2024-05-01T08:01:00Z", status="finished",
+    run_id="run-1",
+    algorithm="pagerank",
+    version="1",
+    parameters='{"damping": 0.85}',
+    started_at="2024-05-01T08:00:00Z",
+    finished_at="2024-05-01T08:01:00Z",
+    status="finished",
 )
 EDIT = Provenance(
     kind=ProvenanceKind.CASE_EDIT, by="kim@customs", at="2024-05-02T09:00:00Z", action="note added"
@@ -63,9 +68,18 @@ def _entity(
         else []
     )
     return EntityFacts(
-        id=f"{label}:{key}", label=label, key=key, name=name, properties={"name": name} if name else {},
-        pinned_by="kim@customs", pinned_at="2024-05-02T08:00:00Z", pin_note=None, provenance=provenance,
-        scores=scores, risk_explanation=None, features=[],
+        id=f"{label}:{key}",
+        label=label,
+        key=key,
+        name=name,
+        properties={"name": name} if name else {},
+        pinned_by="kim@customs",
+        pinned_at="2024-05-02T08:00:00Z",
+        pin_note=None,
+        provenance=provenance,
+        scores=scores,
+        risk_explanation=None,
+        features=[],
     )
 
 
@@ -95,40 +109,101 @@ def _document() -> CaseDocument:
         "Phone", "+821012345678", None, entity_provenance({}, [{"file": "persons.csv", "line": 2}], 1)
     )
     return CaseDocument(
-        case_id="CASE-1", title="Shared phone", description="Two parties, one phone", status="open",
-        created_by="kim@customs", created_at="2024-05-02T08:00:00Z", updated_at="2024-05-02T09:00:00Z",
+        case_id="CASE-1",
+        title="Shared phone",
+        description="Two parties, one phone",
+        status="open",
+        created_by="kim@customs",
+        created_at="2024-05-02T08:00:00Z",
+        updated_at="2024-05-02T09:00:00Z",
         assignee=None,
         # Deliberately out of order: the bundle must not depend on the order the reads gave.
         entities=[phone, person, company],
         relationships=[
-            RelationshipFacts(type="HAS_PHONE", source="Person:P1", target="Phone:+821012345678", pinned=True,
-                              properties={"as_written": "010-1234-5678"},
-                              provenance=relationship_provenance({}, [person.provenance, phone.provenance])),
-            RelationshipFacts(type="HAS_PHONE", source="Company:C1", target="Phone:+821012345678", pinned=False,
-                              properties={}, provenance=relationship_provenance({}, [company.provenance])),
+            RelationshipFacts(
+                type="HAS_PHONE",
+                source="Person:P1",
+                target="Phone:+821012345678",
+                pinned=True,
+                properties={"as_written": "010-1234-5678"},
+                provenance=relationship_provenance({}, [person.provenance, phone.provenance]),
+            ),
+            RelationshipFacts(
+                type="HAS_PHONE",
+                source="Company:C1",
+                target="Phone:+821012345678",
+                pinned=False,
+                properties={},
+                provenance=relationship_provenance({}, [company.provenance]),
+            ),
         ],
         relationships_truncated=False,
-        notes=[NoteFacts(note_id="NOTE-1", kind="note", text="P1 denies it", reference=None, about=[],
-                         provenance=EDIT)],
-        evidence=[NoteFacts(note_id="NOTE-2", kind="evidence", text="SIM record", reference="telco 88",
-                            about=["Person:P1"], provenance=EDIT)],
-        alerts=[AlertFacts(
-            ring_id="shared_identifier:abc", scheme="shared_identifier", score=0.9, rank=1, member_count=3,
-            status="new", stale=False, first_found_at="2024-05-01T08:00:00Z", last_found_at="2024-05-01T08:00:00Z",
-            status_changed_by=None, status_changed_at=None, case_members=["Person:P1", "Phone:+821012345678"],
-            members=[{"label": "Person", "key": "P1", "role": "holder"}],
-            evidence=[{"nodes": [{"label": "Person", "key": "P1"}], "relationships": [],
-                       "reason": "two parties use one phone", "facts": {"degree": 2}}],
-            status_history=[], provenance=Provenance(kind=ProvenanceKind.ANALYSIS_RUN, run_id="run-1"),
-        )],
+        notes=[
+            NoteFacts(
+                note_id="NOTE-1", kind="note", text="P1 denies it", reference=None, about=[], provenance=EDIT
+            )
+        ],
+        evidence=[
+            NoteFacts(
+                note_id="NOTE-2",
+                kind="evidence",
+                text="SIM record",
+                reference="telco 88",
+                about=["Person:P1"],
+                provenance=EDIT,
+            )
+        ],
+        alerts=[
+            AlertFacts(
+                ring_id="shared_identifier:abc",
+                scheme="shared_identifier",
+                score=0.9,
+                rank=1,
+                member_count=3,
+                status="new",
+                stale=False,
+                first_found_at="2024-05-01T08:00:00Z",
+                last_found_at="2024-05-01T08:00:00Z",
+                status_changed_by=None,
+                status_changed_at=None,
+                case_members=["Person:P1", "Phone:+821012345678"],
+                members=[{"label": "Person", "key": "P1", "role": "holder"}],
+                evidence=[
+                    {
+                        "nodes": [{"label": "Person", "key": "P1"}],
+                        "relationships": [],
+                        "reason": "two parties use one phone",
+                        "facts": {"degree": 2},
+                    }
+                ],
+                status_history=[],
+                provenance=Provenance(kind=ProvenanceKind.ANALYSIS_RUN, run_id="run-1"),
+            )
+        ],
         timeline=[
-            TimelineFacts(at="2024-03-02", type="TOOK_TRIP", entity="Person:P1", other="Trip:T2", other_name=None,
-                          outgoing=True, provenance=_row("trips.csv", 9)),
-            TimelineFacts(at="2024-03-01", type="TOOK_TRIP", entity="Person:P1", other="Trip:T1", other_name=None,
-                          outgoing=True, provenance=_row("trips.csv", 4)),
+            TimelineFacts(
+                at="2024-03-02",
+                type="TOOK_TRIP",
+                entity="Person:P1",
+                other="Trip:T2",
+                other_name=None,
+                outgoing=True,
+                provenance=_row("trips.csv", 9),
+            ),
+            TimelineFacts(
+                at="2024-03-01",
+                type="TOOK_TRIP",
+                entity="Person:P1",
+                other="Trip:T1",
+                other_name=None,
+                outgoing=True,
+                provenance=_row("trips.csv", 4),
+            ),
         ],
         timeline_total=2,
-        history=[HistoryFacts(at="2024-05-02T08:00:00Z", by="kim@customs", action="created", detail="Shared phone")],
+        history=[
+            HistoryFacts(at="2024-05-02T08:00:00Z", by="kim@customs", action="created", detail="Shared phone")
+        ],
         runs=[RUN],
     )
 
@@ -209,10 +284,18 @@ def test_the_report_shows_names_in_any_script_and_the_provenance(
     )
     text = " ".join(out.stdout.split())
     for expected in (
-        "Case file CASE-1: Shared phone", "이승현", "Nuri Trading & Co <Ltd>", "persons.csv line 2",
-        "named in persons.csv line 2", "loaded with its ends: companies.csv line 7",
-        "API write: features of price 2 by scorer", "declared far below market", "two parties use one phone",
-        "case edit: note added by kim@customs", "run-1: pagerank 1", "bigfinder 9.9.9",
+        "Case file CASE-1: Shared phone",
+        "이승현",
+        "Nuri Trading & Co <Ltd>",
+        "persons.csv line 2",
+        "named in persons.csv line 2",
+        "loaded with its ends: companies.csv line 7",
+        "API write: features of price 2 by scorer",
+        "declared far below market",
+        "two parties use one phone",
+        "case edit: note added by kim@customs",
+        "run-1: pagerank 1",
+        "bigfinder 9.9.9",
     ):
         assert expected in text, expected
 

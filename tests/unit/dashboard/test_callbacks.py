@@ -59,9 +59,16 @@ class FakeInvestigation:
     def entity(self, ref: EntityRef) -> EntityPublic:
         explanation = json.dumps({"probability": 0.9, "models": {"fraudnet": 1.2}, "features": {"x": 0.5}})
         return EntityPublic(
-            label=ref.label, key=ref.key, labels=[ref.label], name="Kim Min-su",
-            properties={"risk_explanation": explanation}, identifiers=[], scores=[], features=[], rings=[],
-        )  # fmt: skip
+            label=ref.label,
+            key=ref.key,
+            labels=[ref.label],
+            name="Kim Min-su",
+            properties={"risk_explanation": explanation},
+            identifiers=[],
+            scores=[],
+            features=[],
+            rings=[],
+        )
 
     def network(self, ref: EntityRef, **kwargs: Any) -> NetworkPublic:
         self.network_calls.append({"ref": ref, **kwargs})
@@ -76,11 +83,19 @@ class FakeInvestigation:
             if kwargs.get("hops") == 2:
                 nodes += [_node("Account:A2", 2)]
                 links += [
-                    NetworkLinkPublic(type="TRANSFER", source="Account:A1", target="Account:A2", at="2023-03-01T10:00:00Z"),
-                    NetworkLinkPublic(type="TRANSFER", source="Account:A2", target="Account:A9", at="2023-04-01T10:00:00Z"),
-                ]  # fmt: skip
-            return NetworkPublic(center=center, hops=kwargs["hops"], nodes=nodes, links=links, truncated=False)
-        return NetworkPublic(center=center, hops=1, nodes=[_node(center, 0, more=0)], links=[], truncated=False)
+                    NetworkLinkPublic(
+                        type="TRANSFER", source="Account:A1", target="Account:A2", at="2023-03-01T10:00:00Z"
+                    ),
+                    NetworkLinkPublic(
+                        type="TRANSFER", source="Account:A2", target="Account:A9", at="2023-04-01T10:00:00Z"
+                    ),
+                ]
+            return NetworkPublic(
+                center=center, hops=kwargs["hops"], nodes=nodes, links=links, truncated=False
+            )
+        return NetworkPublic(
+            center=center, hops=1, nodes=[_node(center, 0, more=0)], links=[], truncated=False
+        )
 
     def paths(self, source: EntityRef, target: EntityRef, **kwargs: Any) -> PathsPublic:
         nodes = [PathNodePublic(id=r.node_id, label=r.label, key=r.key, name=None) for r in (source, target)]
@@ -89,11 +104,15 @@ class FakeInvestigation:
             NetworkLinkPublic(type="HAS_PHONE", source=source.node_id, target=PHONE, at=None),
             NetworkLinkPublic(type="HAS_PHONE", source=target.node_id, target=PHONE, at=None),
         ]
-        return PathsPublic(source=source.node_id, target=target.node_id, paths=[PathPublic(nodes=nodes, links=links)])
+        return PathsPublic(
+            source=source.node_id, target=target.node_id, paths=[PathPublic(nodes=nodes, links=links)]
+        )
 
     def scores(self, refs: list[EntityRef]) -> ScoreBatchPublic:
         results = [
-            EntityScoresPublic(label=r.label, key=r.key, scores={"risk_score": 0.8, "pagerank": 0.01}, runs={})
+            EntityScoresPublic(
+                label=r.label, key=r.key, scores={"risk_score": 0.8, "pagerank": 0.01}, runs={}
+            )
             for r in refs
             if r.label == "Person"
         ]
@@ -104,17 +123,35 @@ class FakeInvestigation:
 
     def ring(self, ring_id: str) -> RingPublic:
         return RingPublic(
-            ring_id=ring_id, scheme="shared_identifier", score=0.9, rank=1, member_count=2, status=self.status,
-            stale=False, first_found_at=None, last_found_at=None, status_changed_by=None, status_changed_at=None,
+            ring_id=ring_id,
+            scheme="shared_identifier",
+            score=0.9,
+            rank=1,
+            member_count=2,
+            status=self.status,
+            stale=False,
+            first_found_at=None,
+            last_found_at=None,
+            status_changed_by=None,
+            status_changed_at=None,
             members=[
                 RingMemberPublic(label="Person", key="P1", name="Kim", role="holder", score=0.9),
                 RingMemberPublic(label="Person", key="P2", name="Lee", role="holder", score=0.8),
             ],
-            evidence=[{"nodes": [{"label": "Person", "key": "P1"}, {"label": "Phone", "key": "+8210"},
-                                 {"label": "Person", "key": "P2"}],
-                       "relationships": ["HAS_PHONE", "HAS_PHONE"], "reason": "two people use one phone"}],
-            runs=[], status_history=[],
-        )  # fmt: skip
+            evidence=[
+                {
+                    "nodes": [
+                        {"label": "Person", "key": "P1"},
+                        {"label": "Phone", "key": "+8210"},
+                        {"label": "Person", "key": "P2"},
+                    ],
+                    "relationships": ["HAS_PHONE", "HAS_PHONE"],
+                    "reason": "two people use one phone",
+                }
+            ],
+            runs=[],
+            status_history=[],
+        )
 
     def change_alert_status(self, ring_id: str, wanted: AlertStatus, by: str, note: str) -> RingPublic:
         self.status = wanted.value
@@ -129,9 +166,16 @@ class FakeCases:
 
     def _summary(self, case_id: str) -> CaseSummaryPublic:
         return CaseSummaryPublic(
-            case_id=case_id, title="ring", description="", status="open", created_by="kim", created_at="2024-01-01",
-            updated_at="2024-01-01T00:00:00", assignee=None, entity_count=2,
-        )  # fmt: skip
+            case_id=case_id,
+            title="ring",
+            description="",
+            status="open",
+            created_by="kim",
+            created_at="2024-01-01",
+            updated_at="2024-01-01T00:00:00",
+            assignee=None,
+            entity_count=2,
+        )
 
     def create(self, title: str, description: str, entities: list[EntityRef], by: str) -> CaseSummaryPublic:
         self.created.append((title, entities))
@@ -147,9 +191,17 @@ class FakeCases:
 
     def case_file(self, case_id: str) -> CasePublic:
         return CasePublic(
-            **self._summary(case_id).model_dump(), entities=[], relationships=[], relationships_truncated=False,
-            notes=[], evidence=[], alerts=[], timeline=[], timeline_total=0, history=[],
-        )  # fmt: skip
+            **self._summary(case_id).model_dump(),
+            entities=[],
+            relationships=[],
+            relationships_truncated=False,
+            notes=[],
+            evidence=[],
+            alerts=[],
+            timeline=[],
+            timeline_total=0,
+            history=[],
+        )
 
 
 @pytest.fixture
@@ -202,7 +254,9 @@ def test_a_revoked_key_ends_the_session(bench: Workbench, access: AccessStore) -
 def test_controls_follow_the_role(bench: Workbench, access: AccessStore) -> None:
     *_, alert_disabled, case_disabled = callbacks.show_session(bench, _login(bench, access, Role.ANALYST))
     assert alert_disabled and not case_disabled
-    *_, alert_disabled, case_disabled = callbacks.show_session(bench, _login(bench, access, Role.INVESTIGATOR))
+    *_, alert_disabled, case_disabled = callbacks.show_session(
+        bench, _login(bench, access, Role.INVESTIGATOR)
+    )
     assert not alert_disabled and not case_disabled
 
 
@@ -257,7 +311,13 @@ def test_and_n_more_asks_for_a_bigger_cap_and_a_second_tap_does_not_ask_again(
 def test_filters_hide_relationships_by_type_and_time(bench: Workbench, access: AccessStore) -> None:
     token = _login(bench, access, Role.ANALYST)
     canvas, *_ = callbacks.open_entity(bench, token, "Person:P1", None, None, None)
-    canvas["edges"]["t"] = {"id": "t", "type": "TRANSFER", "source": "Person:P1", "target": PHONE, "at": "2022-05-01"}
+    canvas["edges"]["t"] = {
+        "id": "t",
+        "type": "TRANSFER",
+        "source": "Person:P1",
+        "target": PHONE,
+        "at": "2022-05-01",
+    }
     edges = lambda drawn: {e["data"]["type"] for e in drawn if "type" in e["data"]}  # noqa: E731
     assert edges(callbacks.render(canvas, ["HAS_PHONE"], None, None, "pagerank")[0]) == {"HAS_PHONE"}
     assert "TRANSFER" not in edges(callbacks.render(canvas, None, "2023-01-01", None, "pagerank")[0])
@@ -298,9 +358,13 @@ def test_a_ring_is_drawn_with_its_members_and_evidence(bench: Workbench, access:
 
 def test_only_investigators_change_alert_status(bench: Workbench, access: AccessStore) -> None:
     rows = [{"ring_id": "ring-1"}]
-    _, message, shown = callbacks.change_alert(bench, _login(bench, access, Role.ANALYST), rows, "in_review", "")
+    _, message, shown = callbacks.change_alert(
+        bench, _login(bench, access, Role.ANALYST), rows, "in_review", ""
+    )
     assert shown and "may not" in message
-    panel, _, shown = callbacks.change_alert(bench, _login(bench, access, Role.INVESTIGATOR), rows, "in_review", "look")
+    panel, _, shown = callbacks.change_alert(
+        bench, _login(bench, access, Role.INVESTIGATOR), rows, "in_review", "look"
+    )
     assert not shown and panel == "ring-1 is now in_review"
     assert access.audit(action="alert.in_review")[0].purpose == "look"
 

@@ -10,6 +10,27 @@ final class PackedColumn {
     private PackedColumn() {
     }
 
+    /** Single bytes (small codes such as a type's index). */
+    static final class Bytes {
+        private byte[] values;
+        private int size;
+
+        Bytes(int capacity) {
+            values = new byte[Math.max(capacity, 16)];
+        }
+
+        void add(byte value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[size++] = value;
+        }
+
+        byte[] pack() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+
     /** int64 values. */
     static final class Longs {
         private long[] values;

@@ -38,6 +38,8 @@ public final class ProjectionProcedures {
 
     /** The most elements one record may carry: 2^24 makes 128 MiB per column, far above what a client asks. */
     static final long MAX_CHUNK = 1L << 24;
+    /** A relationship's type travels as one byte. */
+    static final int MAX_TYPES = 256;
 
     @Context
     public Transaction tx;
@@ -55,14 +57,19 @@ public final class ProjectionProcedures {
         }
     }
 
-    /** A chunk of relationships: start and end internal ids, weights and times (empty when not asked for). */
+    /**
+     * A chunk of relationships: the index of each one's type in the list asked for (one byte each), start
+     * and end internal ids, weights and times (empty when not asked for).
+     */
     public static final class RelationshipColumns {
+        public byte[] type;
         public byte[] src;
         public byte[] dst;
         public byte[] weight;
         public byte[] time;
 
-        RelationshipColumns(byte[] src, byte[] dst, byte[] weight, byte[] time) {
+        RelationshipColumns(byte[] type, byte[] src, byte[] dst, byte[] weight, byte[] time) {
+            this.type = type;
             this.src = src;
             this.dst = dst;
             this.weight = weight;
@@ -94,35 +101,40 @@ public final class ProjectionProcedures {
     }
 
     @Procedure(name = "bigfinder.projection.relationships", mode = Mode.READ)
-    @Description("bigfinder.projection.relationships(type, startLabels, low, high, weightProperty,"
-            + " defaultWeight, timeSide, timeProperty, since, until, chunkSize) :: (src, dst, weight, time): the"
-            + " relationships of a type leaving nodes of startLabels whose internal ids lie in [low, high),"
-            + " grouped by start node (label by label, ascending ids), as packed columns. weight is empty"
-            + " when weightProperty is null; time (epoch seconds, NaN where absent) is read from the"
-            + " relationship, its start or its end node (timeSide) and is empty when timeSide is null;"
-            + " since and until (inclusive, nullable) keep only relationships timed inside the window;"
-            + " chunkSize relationships per record.")
+    @Description("bigfinder.projection.relationships(types, startLabels, low, high, weightProperty,"
+            + " defaultWeight, timeSides, timeProperties, since, until, chunkSize) :: (type, src, dst, weight,"
+            + " time): in one pass over the nodes of startLabels whose internal ids lie in [low, high), every"
+            + " relationship of the given types leaving them, grouped by start node (label by label, ascending"
+            + " ids), as packed columns, chunkSize per record: type (a byte: the index in types), src and dst"
+            + " (int64), weight (float64, empty when weightProperty is null) and time (float64 epoch seconds,"
+            + " NaN where absent or not asked for; read per type from the relationship, its start or its end"
+            + " node as timeSides says, null for none). since and until (inclusive, nullable) keep only"
+            + " relationships timed inside the window.")
     public Stream<RelationshipColumns> relationships(
-            @Name("type") String type,
+            @Name("types") List<String> types,
             @Name("startLabels") List<String> startLabels,
             @Name("low") long low,
             @Name("high") long high,
             @Name("weightProperty") String weightProperty,
             @Name("defaultWeight") double defaultWeight,
-            @Name("timeSide") String timeSide,
-            @Name("timeProperty") String timeProperty,
+            @Name("timeSides") List<String> timeSides,
+            @Name("timeProperties") List<String> timeProperties,
             @Name("since") Double since,
             @Name("until") Double until,
             @Name("chunkSize") long chunkSize) {
         int chunk = chunk(chunkSize);
-        TimeSide side = TimeSide.parse(timeSide, timeProperty);
-        if ((since != null || until != null) && side == TimeSide.NONE) {
-            throw new IllegalArgumentException("a time window needs timeSide and timeProperty");
+        if (types.size() > MAX_TYPES || timeSides.size() != types.size() || timeProperties.size() != types.size()) {
+            throw new IllegalArgumentException("types (at most " + MAX_TYPES + "), timeSides and timeProperties"
+                    + " must be lists of one length");
         }
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         TokenRead tokens = ktx.tokenRead();
-        int typeToken = tokens.relationshipType(type);
-        if (typeToken == TokenConstants.NO_TOKEN) {
+        RelationshipScan.Columns columns = new RelationshipScan.Columns(
+                weightProperty == null ? null : tokens.propertyKey(weightProperty), defaultWeight,
+                since == null ? Double.NEGATIVE_INFINITY : since, until == null ? Double.POSITIVE_INFINITY : until,
+                since != null || until != null);
+        RelationshipScan.Types read = RelationshipScan.Types.of(tokens, types, timeSides, timeProperties);
+        if (read.isEmpty()) {
             return Stream.empty();
         }
         List<long[]> starts = new ArrayList<>();
@@ -134,13 +146,8 @@ public final class ProjectionProcedures {
                 starts.add(nodeIds(label, low, high));
             }
         }
-        RelationshipScan.Columns columns = new RelationshipScan.Columns(
-                weightProperty == null ? null : tokens.propertyKey(weightProperty), defaultWeight,
-                side, side == TimeSide.NONE ? TokenConstants.NO_TOKEN : tokens.propertyKey(timeProperty),
-                since == null ? Double.NEGATIVE_INFINITY : since, until == null ? Double.POSITIVE_INFINITY : until,
-                since != null || until != null);
         RelationshipScan scan = new RelationshipScan(
-                new StoreReader(ktx), chunk, typeToken, labelTokens, starts, columns);
+                new StoreReader(ktx), chunk, read, labelTokens, starts, columns);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
                 .onClose(scan::close);
     }

@@ -1,5 +1,6 @@
 package org.bigfinder.launcher;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -7,61 +8,105 @@ import java.util.NoSuchElementException;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.internal.kernel.api.PropertyCursor;
 import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
-import org.neo4j.token.api.TokenConstants;
+import org.neo4j.internal.kernel.api.TokenRead;
 import org.neo4j.storageengine.api.PropertySelection;
 import org.neo4j.storageengine.api.RelationshipSelection;
+import org.neo4j.token.api.TokenConstants;
 
 /**
- * The relationships of one type leaving the given start nodes, a chunk per record, grouped by start node:
- * label by label, each label's nodes in ascending internal id, each node's relationships together. That
- * order lets the projector build the out-adjacency (CSR) without sorting.
+ * The relationships of several types leaving the given start nodes, read in one pass over those nodes, a
+ * chunk per record, grouped by start node: label by label, each label's nodes in ascending internal id,
+ * each node's relationships together. Each node is visited once whatever the number of types, and that
+ * order lets the projector build the out-adjacency (CSR) without sorting by node.
  *
  * <p>The scan is lazy: a chunk is read from the store when the client asks for the next record, and a
  * node whose relationships straddle two chunks is picked up where the first one stopped.
  */
 final class RelationshipScan implements Iterator<ProjectionProcedures.RelationshipColumns>, AutoCloseable {
 
-    /** What to read per relationship: weight and time tokens (or none), the time window. */
-    record Columns(Integer weightToken, double defaultWeight, TimeSide side, int timeToken,
-                   double since, double until, boolean windowed) {
+    /** Weight token (null: no weight column; NO_TOKEN: every weight is the default) and the window. */
+    record Columns(Integer weightToken, double defaultWeight, double since, double until, boolean windowed) {
+    }
+
+    /**
+     * The types read: their tokens, each token's index in the caller's list, and per index where the time
+     * is read and its property token. Types the database has never seen are left out.
+     */
+    record Types(int[] tokens, int[] indexOfToken, TimeSide[] sides, int[] timeTokens) {
+
+        static Types of(TokenRead read, List<String> names, List<String> sides, List<String> properties) {
+            int[] tokens = new int[names.size()];
+            TimeSide[] timeSides = new TimeSide[names.size()];
+            int[] timeTokens = new int[names.size()];
+            int known = 0;
+            int highest = -1;
+            for (int index = 0; index < names.size(); index++) {
+                timeSides[index] = TimeSide.parse(sides.get(index), properties.get(index));
+                timeTokens[index] = timeSides[index] == TimeSide.NONE
+                        ? TokenConstants.NO_TOKEN : read.propertyKey(properties.get(index));
+                int token = read.relationshipType(names.get(index));
+                if (token != TokenConstants.NO_TOKEN) {
+                    tokens[known++] = token;
+                    highest = Math.max(highest, token);
+                }
+            }
+            int[] indexOfToken = new int[highest + 1];
+            Arrays.fill(indexOfToken, -1);
+            for (int index = 0; index < names.size(); index++) {
+                int token = read.relationshipType(names.get(index));
+                if (token != TokenConstants.NO_TOKEN) {
+                    indexOfToken[token] = index;
+                }
+            }
+            return new Types(Arrays.copyOf(tokens, known), indexOfToken, timeSides, timeTokens);
+        }
+
+        boolean isEmpty() {
+            return tokens.length == 0;
+        }
     }
 
     private final StoreReader reader;
     private final int chunk;
+    private final Types types;
     private final RelationshipSelection selection;
     private final int[] labelTokens;
     private final List<long[]> starts;
     private final Columns columns;
-    private final PropertySelection relationshipProperties;
+    /** Per type index: the relationship properties to read (weight, own time), or null for none. */
+    private final PropertySelection[] ownProperties;
     private int labelAt;
     private int nodeAt;
     private boolean inNode;
-    private double startTime = Double.NaN;
     private double ownWeight;
     private double ownTime = Double.NaN;
     private ProjectionProcedures.RelationshipColumns pending;
 
-    RelationshipScan(StoreReader reader, int chunk, int typeToken, List<Integer> labelTokens,
-                     List<long[]> starts, Columns columns) {
+    RelationshipScan(StoreReader reader, int chunk, Types types, List<Integer> labelTokens, List<long[]> starts,
+                     Columns columns) {
         this.reader = reader;
         this.chunk = chunk;
-        this.selection = RelationshipSelection.selection(typeToken, Direction.OUTGOING);
+        this.types = types;
+        this.selection = RelationshipSelection.selection(types.tokens(), Direction.OUTGOING);
         this.labelTokens = labelTokens.stream().mapToInt(Integer::intValue).toArray();
         this.starts = starts;
         this.columns = columns;
-        this.relationshipProperties = relationshipProperties(columns);
+        this.ownProperties = new PropertySelection[types.sides().length];
+        for (int index = 0; index < ownProperties.length; index++) {
+            ownProperties[index] = ownProperties(columns, types.sides()[index], types.timeTokens()[index]);
+        }
     }
 
-    private static PropertySelection relationshipProperties(Columns columns) {
+    private static PropertySelection ownProperties(Columns columns, TimeSide side, int timeToken) {
         boolean weight = columns.weightToken() != null && columns.weightToken() != TokenConstants.NO_TOKEN;
-        boolean time = columns.side() == TimeSide.RELATIONSHIP && columns.timeToken() != TokenConstants.NO_TOKEN;
+        boolean time = side == TimeSide.RELATIONSHIP && timeToken != TokenConstants.NO_TOKEN;
         if (weight && time) {
-            return PropertySelection.selection(columns.weightToken(), columns.timeToken());
+            return PropertySelection.selection(columns.weightToken(), timeToken);
         }
         if (weight) {
             return PropertySelection.selection(columns.weightToken());
         }
-        return time ? PropertySelection.selection(columns.timeToken()) : null;
+        return time ? PropertySelection.selection(timeToken) : null;
     }
 
     @Override
@@ -84,10 +129,11 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
 
     private ProjectionProcedures.RelationshipColumns fill() {
         int capacity = Math.min(chunk, 1 << 16);
+        PackedColumn.Bytes type = new PackedColumn.Bytes(capacity);
         PackedColumn.Longs src = new PackedColumn.Longs(capacity);
         PackedColumn.Longs dst = new PackedColumn.Longs(capacity);
         PackedColumn.Doubles weight = new PackedColumn.Doubles(columns.weightToken() == null ? 0 : capacity);
-        PackedColumn.Doubles time = new PackedColumn.Doubles(columns.side() == TimeSide.NONE ? 0 : capacity);
+        PackedColumn.Doubles time = new PackedColumn.Doubles(capacity);
         RelationshipTraversalCursor relationship = reader.relationships;
         while (src.size() < chunk) {
             if (!inNode || !relationship.next()) {
@@ -96,24 +142,25 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
                 }
                 continue;
             }
-            readProperties(relationship);
-            double seconds = timeOf(relationship);
+            int index = types.indexOfToken()[relationship.type()];
+            readOwnProperties(relationship, index);
+            double seconds = timeOf(relationship, index);
             if (columns.windowed() && !(seconds >= columns.since() && seconds <= columns.until())) {
                 continue;
             }
+            type.add((byte) index);
             src.add(relationship.sourceNodeReference());
             dst.add(relationship.targetNodeReference());
             if (columns.weightToken() != null) {
                 weight.add(ownWeight);
             }
-            if (columns.side() != TimeSide.NONE) {
-                time.add(seconds);
-            }
+            time.add(seconds);
         }
         if (src.size() == 0) {
             return null;
         }
-        return new ProjectionProcedures.RelationshipColumns(src.pack(), dst.pack(), weight.pack(), time.pack());
+        return new ProjectionProcedures.RelationshipColumns(
+                type.pack(), src.pack(), dst.pack(), weight.pack(), time.pack());
     }
 
     /** Moves to the next start node with relationships to walk; false when every start node is done. */
@@ -125,9 +172,6 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
                 long id = ids[nodeAt++];
                 if (!reader.position(reader.node, id) || readBefore(labelAt)) {
                     continue;
-                }
-                if (columns.side() == TimeSide.START) {
-                    startTime = StoreReader.seconds(reader.nodeProperty(reader.node, columns.timeToken()));
                 }
                 reader.node.relationships(reader.relationships, selection);
                 inNode = true;
@@ -150,31 +194,33 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
     }
 
     /** Reads the weight and own time of the relationship under the cursor into the fields below. */
-    private void readProperties(RelationshipTraversalCursor relationship) {
+    private void readOwnProperties(RelationshipTraversalCursor relationship, int index) {
         ownWeight = columns.defaultWeight();
         ownTime = Double.NaN;
-        if (relationshipProperties == null) {
+        PropertySelection wanted = ownProperties[index];
+        if (wanted == null) {
             return;
         }
         PropertyCursor property = reader.properties;
-        relationship.properties(property, relationshipProperties);
+        relationship.properties(property, wanted);
         while (property.next()) {
             int key = property.propertyKey();
             if (columns.weightToken() != null && key == columns.weightToken()) {
                 ownWeight = StoreReader.number(property.propertyValue(), columns.defaultWeight());
-            } else if (key == columns.timeToken()) {
+            } else if (key == types.timeTokens()[index]) {
                 ownTime = StoreReader.seconds(property.propertyValue());
             }
         }
     }
 
-    private double timeOf(RelationshipTraversalCursor relationship) {
-        return switch (columns.side()) {
+    private double timeOf(RelationshipTraversalCursor relationship, int index) {
+        int token = types.timeTokens()[index];
+        return switch (types.sides()[index]) {
             case NONE -> Double.NaN;
             case RELATIONSHIP -> ownTime;
-            case START -> startTime;
+            case START -> StoreReader.seconds(reader.nodeProperty(reader.node, token));
             case END -> reader.position(reader.otherNode, relationship.targetNodeReference())
-                    ? StoreReader.seconds(reader.nodeProperty(reader.otherNode, columns.timeToken()))
+                    ? StoreReader.seconds(reader.nodeProperty(reader.otherNode, token))
                     : Double.NaN;
         };
     }
