@@ -12,7 +12,8 @@ install:
 # The main job, extended by each component as it lands: start Neo4j, create the schema, generate a
 # small synthetic world and load it (idempotent: a second run changes nothing), run the graph analytics
 # and the scheme detectors (scores, communities and rings written back), report; then serve the API in
-# the background with an admin key kept in var/api/demo-admin.key (`make stop` stops both).
+# the background with an admin key kept in var/api/demo-admin.key, and the dashboard beside it (`make stop`
+# stops them all).
 demo: install
 	$(RUN) bigfinder neo4j start
 	$(RUN) bigfinder db init
@@ -33,6 +34,14 @@ demo: install
 	fi
 	@echo "Try: curl -H \"Authorization: Bearer \$$(cat var/api/demo-admin.key)\" -H 'X-Purpose: demo' \
 		'http://127.0.0.1:8000/v1/alerts?limit=5'"
+	@mkdir -p var/dashboard
+	@if curl -s -o /dev/null http://127.0.0.1:8050/; then \
+		echo "Dashboard already running at http://127.0.0.1:8050/"; \
+	else \
+		nohup $(RUN) bigfinder dashboard serve --pid-file var/dashboard/dashboard.pid > var/dashboard/dashboard.log 2>&1 & \
+		for i in $$(seq 100); do curl -s -o /dev/null http://127.0.0.1:8050/ && break; sleep 0.2; done; \
+		echo "Dashboard at http://127.0.0.1:8050/ (log in with the key in var/api/demo-admin.key; log var/dashboard/dashboard.log)"; \
+	fi
 
 lint:
 	$(RUN) ruff check .
@@ -44,4 +53,5 @@ test: install lint
 
 stop:
 	@if [ -f var/api/api.pid ]; then kill $$(cat var/api/api.pid) 2>/dev/null || true; rm -f var/api/api.pid; fi
+	@if [ -f var/dashboard/dashboard.pid ]; then kill $$(cat var/dashboard/dashboard.pid) 2>/dev/null || true; rm -f var/dashboard/dashboard.pid; fi
 	$(RUN) bigfinder neo4j stop

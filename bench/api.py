@@ -4,7 +4,8 @@ The API runs with uvicorn in a process of its own on loopback, against the Neo4j
 (``BIGFINDER_NEO4J_*``), which must hold a loaded world (``bigfinder ingest``). Load comes from another
 process: ``wrk`` (with a Lua script picking a random entity per request) for the score lookups, and this
 process's own httpx client, one request at a time, for the ego networks and batches. Every request is
-authenticated and audited as in production (keys and audit log in a temporary SQLite file).
+authenticated and audited as in production (keys and audit log in a temporary SQLite file); the load
+average is printed at the start and the end.
 
     .venv/bin/python bench/api.py --duration 15 --connections 16
 
@@ -74,6 +75,7 @@ def _api_process(settings: Settings, folder: Path) -> Iterator[str]:
         **os.environ,
         "BIGFINDER_API_ACCESS_DB": str(folder / "access.sqlite3"),
         "BIGFINDER_API_UPLOAD_DIR": str(folder / "uploads"),
+        "BIGFINDER_XRAY_SPOOL_DIR": str(folder / "xray"),
         "BIGFINDER_API_RATE_LIMIT_PER_MINUTE": "1000000000",
     }
     command = [
@@ -152,6 +154,11 @@ def _batches(client: httpx.Client, people: list[str], repeat: int) -> None:
     )
 
 
+def _load() -> str:
+    # The machine is shared: figures mean little without how busy it was.
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=15, help="Seconds of score-lookup load.")
@@ -162,6 +169,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
     settings = Settings()
+    print(f"load average (1, 5, 15 min) at the start: {_load()}")
     people = _sample_keys(settings, "Person", "person_id", 5_000)
     folder = Path(tempfile.mkdtemp(prefix="bigfinder-bench-api-"))
     store = AccessStore(folder / "access.sqlite3")
@@ -179,10 +187,13 @@ def main() -> None:
                 _wrk_scores(url, model_key, people, args.duration, args.connections, folder)
                 _ego_networks(client, people[: args.networks])
                 _batches(client, people, args.batches)
-            audit = AccessStore(folder / "access.sqlite3")
-            rows = len(audit.audit(limit=10_000_000))
-            audit.close()
-            print(f"audit rows written (each committed before its response): {rows:,}")
+        # After the server stopped: score lookups queue their audit rows, and its store commits them all
+        # when it closes.
+        audit = AccessStore(folder / "access.sqlite3")
+        rows = len(audit.audit(limit=10_000_000))
+        audit.close()
+        print(f"audit rows written: {rows:,}")
+        print(f"load average (1, 5, 15 min) at the end: {_load()}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

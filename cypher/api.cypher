@@ -71,17 +71,6 @@ WITH ref WHERE ref.label = '__LABEL__'
 MATCH (n:__LABEL__ {__KEY__: ref.key})
 RETURN n
 
-// name: scores_by_refs
-// Up to 1,000 entities in one read: each one's analytics results (the $score_names, with the runs
-// that wrote them). Entities the graph does not hold are left out; the caller reports them missing.
-UNWIND $refs AS ref
-CALL (ref) {
-  __BRANCHES__
-}
-RETURN ref.label AS label, ref.key AS key,
-       [name IN $score_names | n[name]] AS scores,
-       [name IN $score_names | n[name + '_run']] AS runs
-
 // name: ego_expand
 // One hop out from each frontier node: up to $cap neighbours each (by type, then id) and how many there
 // are in all. A relationship's time (its own property or its event node's, per $time_of) must lie in

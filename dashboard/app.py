@@ -14,6 +14,7 @@ from dash import Dash
 from neo4j import Driver
 
 from api.access import AccessStore
+from api.case_export import CaseExport
 from api.cases import Cases
 from api.investigation import Investigation
 from api.ratelimit import RateLimiter
@@ -45,11 +46,13 @@ def create_dashboard(settings: Settings) -> Dashboard:
     driver = open_driver(settings, verify=False)
     access = AccessStore(settings.api_access_db)
     investigation = Investigation(driver, settings)
+    cases = Cases(investigation)
     workbench = Workbench(
         investigation,
-        Cases(investigation),
+        cases,
         access,
         RateLimiter(settings.api_rate_limit_per_minute),
+        case_export=CaseExport(investigation, cases, access),
         session_minutes=settings.dashboard_session_minutes,
     )
     # No external stylesheet: dashboard/assets/ styles the page, so it works without internet access.

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_ag_grid as dag  # type: ignore[import-untyped]
-import dash_bootstrap_components as dbc  # type: ignore[import-untyped]
-import dash_cytoscape as cyto  # type: ignore[import-untyped]
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import dash_cytoscape as cyto
 from dash import dcc, html
 
 from api.schemas import NETWORK_TYPES, AlertStatus

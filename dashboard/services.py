@@ -11,7 +11,8 @@ process and is checked again on every call, so revoking it ends the session at o
 
 >>> from pathlib import Path
 >>> access = AccessStore(Path(":memory:"))
->>> bench = Workbench(None, None, access, RateLimiter(100), session_minutes=60)  # type: ignore[arg-type]
+>>> limiter = RateLimiter(100)
+>>> bench = Workbench(None, None, access, limiter, case_export=None, session_minutes=60)  # type: ignore
 >>> key = access.create_key(Role.ANALYST, "kim@customs").secret
 >>> session = bench.log_in(key, "case 2024-17")
 >>> bench.session(session.token).principal.owner
@@ -30,9 +31,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import get_args
+from typing import Protocol, get_args
 
 from api.access import AccessStore, Principal, Role
+from api.case_export import CaseBundle
 from api.cases import Cases
 from api.investigation import Investigation
 from api.ratelimit import RateLimiter
@@ -55,17 +57,19 @@ from api.schemas import (
 )
 from api.security import AlertWorker, CaseWorker, Reader, RoleGuard
 from bigfinder.errors import Forbidden, NotAuthenticated, PurposeRequired, RateLimited
+from casefile.bundle import zip_bytes
 
 __all__ = [
     "CASE_EXPORT_MEDIA_TYPE",
+    "CaseBundler",
     "CaseExport",
     "DashboardSession",
     "Workbench",
     "guard_roles",
 ]
 
-#: What the case export button downloads until the case-file export (issue 7) is wired in.
-CASE_EXPORT_MEDIA_TYPE = "application/json"
+#: What the case export button downloads: the case bundle of :mod:`api.case_export` as a zip.
+CASE_EXPORT_MEDIA_TYPE = "application/zip"
 #: Most entities whose scores one canvas colouring reads (the API's batch limit).
 _MAX_SCORED = 1_000
 
@@ -83,6 +87,12 @@ def guard_roles(guard: object) -> frozenset[Role]:
 READER = guard_roles(Reader)
 ALERT_WORKER = guard_roles(AlertWorker)
 CASE_WORKER = guard_roles(CaseWorker)
+
+
+class CaseBundler(Protocol):
+    """What renders a case for export: :class:`api.case_export.CaseExport`."""
+
+    def bundle(self, case_id: str, exported_by: str) -> CaseBundle: ...
 
 
 @dataclass(frozen=True)
@@ -120,11 +130,13 @@ class Workbench:
         access: AccessStore,
         limiter: RateLimiter,
         *,
+        case_export: CaseBundler,
         session_minutes: int,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._investigation = investigation
         self._cases = cases
+        self._case_export = case_export
         self._access = access
         self._limiter = limiter
         self._session_s = session_minutes * 60.0
@@ -335,10 +347,11 @@ class Workbench:
         return case
 
     def export_case_file(self, token: str | None, case_id: str) -> CaseExport:
-        """The case file to download, read (and audited) like :meth:`case_file`.
-
-        The rendered export of issue 7 is not in the services yet: until it is, the file is the case
-        file itself as JSON, every field the rendered export will show.
-        """
-        case = self.case_file(token, case_id)
-        return CaseExport(f"{case_id}.json", CASE_EXPORT_MEDIA_TYPE, case.model_dump_json(indent=2).encode())
+        """The case bundle (report.pdf, case.json, case.graphml, CSV tables, manifest) as one zip, read and
+        audited as ``GET /v1/cases/{case_id}/export`` does."""
+        session = self._admit(token, CASE_WORKER)
+        bundle = self._case_export.bundle(case_id, session.principal.owner)
+        self._record(session, "case.export", [f"Case:{bundle.case_id}", *bundle.entities])
+        return CaseExport(
+            f"{bundle.case_id}.zip", CASE_EXPORT_MEDIA_TYPE, zip_bytes(bundle.case_id, bundle.files)
+        )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import dash_bootstrap_components as dbc  # type: ignore[import-untyped]
+import dash_bootstrap_components as dbc
 from dash import html
 
 from api.schemas import (

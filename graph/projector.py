@@ -342,9 +342,9 @@ def _read_packed_relationships(
     code (a radix sort of one byte) puts them in type order and keeps them grouped by node within a type.
     """
     starts = [label for label in by_label if any(label in SCHEMA.relationship(t).start for t in rel_types)]
-    if not rel_types or not starts:
-        return {}
     ids = _joined([by_label[label] for label in starts], np.int64)
+    if not rel_types or not len(ids):
+        return {}
     reads = max(READ_THREADS, -(-len(ids) // START_NODES_PER_READ))
     pending = [
         pool.submit(reader.relationships_of_types, rel_types, starts, ranged, params)

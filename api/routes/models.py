@@ -50,7 +50,10 @@ def score_batch(
 ) -> ScoreBatchPublic:
     scores = investigation.scores(request.refs)
     subjects = [f"{r.label}:{r.key}" for r in scores.results]
-    access.record(principal, "scores.read", subjects, purpose or f"score lookup by {principal.role}")
+    # Queued, not waited for, as a single lookup's (api.score_lookups says why).
+    access.record(
+        principal, "scores.read", subjects, purpose or f"score lookup by {principal.role}", wait=False
+    )
     return scores
 
 

@@ -12,6 +12,7 @@ import json
 import shutil
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -260,11 +261,14 @@ def test_build_and_export_a_case(
     case_id = saved.text.split(":")[0]
     _shot(browser, "case")
     browser.find_element(By.ID, "case-export").click()
-    exported = downloads / f"{case_id}.json"
+    exported = downloads / f"{case_id}.zip"
     _wait(browser).until(lambda _: exported.exists() and exported.stat().st_size > 0)
-    case_file = json.loads(exported.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(exported) as archive:
+        names = set(archive.namelist())
+        case_file = json.loads(archive.read(f"{case_id}/case.json"))
+    assert {f"{case_id}/report.pdf", f"{case_id}/manifest.json"} <= names
     assert case_file["case_id"] == case_id and case_file["title"] == "Planted ring"
     assert [e["id"] for e in case_file["entities"]] == [f"{member.label}:{member.key}"]
-    assert case_file["notes"][0]["text"] == "member found through the ring explorer"
-    assert dashboard.access.audit(action="case.read")[0].purpose == PURPOSE
+    assert "member found through the ring explorer" in json.dumps(case_file["notes"])
+    assert dashboard.access.audit(action="case.export")[0].purpose == PURPOSE
     shutil.rmtree(downloads, ignore_errors=True)

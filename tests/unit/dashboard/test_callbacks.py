@@ -7,13 +7,16 @@ schemas); the workbench, its role checks and its audit rows are the real ones.
 from __future__ import annotations
 
 import base64
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from api.access import AccessStore, Role
+from api.case_export import CaseBundle
 from api.ratelimit import RateLimiter
 from api.schemas import (
     AlertStatus,
@@ -204,6 +207,12 @@ class FakeCases:
         )
 
 
+class FakeCaseExport:
+    def bundle(self, case_id: str, exported_by: str) -> CaseBundle:
+        files = {"case.json": json.dumps({"case_id": case_id, "exported_by": exported_by}).encode()}
+        return CaseBundle(case_id=case_id, entities=["Person:P1"], files=files)
+
+
 @pytest.fixture
 def access() -> AccessStore:
     return AccessStore(Path(":memory:"))
@@ -221,7 +230,9 @@ def cases() -> FakeCases:
 
 @pytest.fixture
 def bench(investigation: FakeInvestigation, cases: FakeCases, access: AccessStore) -> Workbench:
-    return Workbench(investigation, cases, access, RateLimiter(10_000), session_minutes=60)  # type: ignore[arg-type]
+    return Workbench(
+        investigation, cases, access, RateLimiter(10_000), case_export=FakeCaseExport(), session_minutes=60
+    )  # type: ignore[arg-type]
 
 
 def _login(bench: Workbench, access: AccessStore, role: Role, purpose: str = "case 17: phone ring") -> str:
@@ -381,9 +392,12 @@ def test_case_builder_pins_saves_and_exports(bench: Workbench, access: AccessSto
     assert cases.created == [("Phone ring", [EntityRef(label="Person", key="P1")])]
     assert cases.added[0].relationships[0].target.node_id == PHONE and cases.notes == ["first look"]
     download, _, shown = callbacks.export_case(bench, token, case_id)
-    assert not shown and download["filename"] == "CASE-1.json"
-    assert json.loads(base64.b64decode(download["content"]))["case_id"] == "CASE-1"
-    assert {r.action for r in access.audit()} >= {"case.create", "case.entities", "case.note", "case.read"}
+    assert not shown and download["filename"] == "CASE-1.zip"
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(download["content"]))) as archive:
+        exported = json.loads(archive.read("CASE-1/case.json"))
+    assert exported == {"case_id": "CASE-1", "exported_by": "investigator@test"}
+    assert {r.action for r in access.audit()} >= {"case.create", "case.entities", "case.note", "case.export"}
+    assert access.audit(action="case.export")[0].purpose == "case 17: phone ring"
 
 
 def test_the_canvas_holds_at_most_its_cap_and_counts_the_rest() -> None:
