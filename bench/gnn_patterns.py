@@ -77,11 +77,13 @@ def _distinct_csr(owner: I64, other: I64, n: int) -> tuple[I64, I64]:
     return indptr, (pairs % n).astype(np.int64)
 
 
-@numba.njit(cache=True)
+# Not cached: numba's cache of a self-recursive function crashed once its source changed.
+@numba.njit
 def _on_cycle(start: int, node: int, depth: int, length: int, indptr: I64, indices: I64, path: I64) -> bool:
+    """Whether the simple path ``path[:depth]`` (ending at ``node``) closes into a ``length``-cycle."""
     for k in range(indptr[node], indptr[node + 1]):
         nxt = indices[k]
-        if depth + 1 == length:
+        if depth == length:
             if nxt == start:
                 return True
             continue
@@ -105,7 +107,7 @@ def _cycle_labels(n: int, length: int, indptr: I64, indices: I64) -> npt.NDArray
     path = np.zeros(length + 1, dtype=np.int64)
     for v in range(n):
         path[0] = v
-        out[v] = _on_cycle(v, v, 1, length, indptr, indices, path) if length > 1 else False
+        out[v] = _on_cycle(v, v, 1, length, indptr, indices, path)
     return out
 
 
@@ -215,7 +217,7 @@ def main(
         table.add_column(column, justify="left" if column == "pattern" else "right")
     test_labels = labels[masks[2]]
     for k, name in enumerate(names):
-        f1 = 100 * trained.metrics[f"f1_{k}"]
+        f1 = 100 * trained.metrics[f"f1_minority_{k}"]
         table.add_row(
             name,
             f"{float(test_labels[:, k].mean()):.1%}",

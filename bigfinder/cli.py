@@ -615,12 +615,10 @@ def dashboard_serve(
         Path | None, typer.Option(help="Write the server's process id here (for `make stop`).")
     ] = None,
 ) -> None:
-    """Serve the dashboard; log in with an API key (same roles and audit log as the API)."""
+    """Serve the dashboard with waitress; log in with an API key (same roles and audit log as the API)."""
     import os
 
-    from werkzeug.serving import run_simple
-
-    from dashboard.app import create_dashboard
+    from dashboard.app import create_dashboard, serve
 
     settings = load_settings()
     if pid_file is not None:
@@ -630,7 +628,7 @@ def dashboard_serve(
     bound_host, bound_port = host or settings.dashboard_host, port or settings.dashboard_port
     console.print(f"dashboard at http://{bound_host}:{bound_port}/")
     try:
-        run_simple(bound_host, bound_port, dashboard.app.server, threaded=True)
+        serve(dashboard, bound_host, bound_port)
     finally:
         dashboard.close()
 

@@ -2,8 +2,9 @@
 
 Like the API's lifespan, it opens the process's one driver (without waiting for Neo4j: the page loads
 and says so while the server is down) and the access store the API uses, so keys, roles and the audit
-log are shared. Run it with ``bigfinder dashboard serve``; in tests, ``create_dashboard(settings)`` and
-serve ``dashboard.server`` (a Flask app) in a thread.
+log are shared. Run it with ``bigfinder dashboard serve`` (:func:`serve`: waitress, a production WSGI
+server, not Flask's development one); in tests, ``create_dashboard(settings)`` and serve
+``dashboard.app.server`` (a Flask app) in a thread.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from dash import Dash
 from neo4j import Driver
+from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
 from api.access import AccessStore
 from api.case_export import CaseExport
@@ -24,7 +26,11 @@ from dashboard.layout import page
 from dashboard.services import Workbench
 from graph.store import open_driver
 
-__all__ = ["Dashboard", "create_dashboard"]
+__all__ = ["SERVER_THREADS", "Dashboard", "create_dashboard", "serve"]
+
+#: Requests served at once. Each callback waits on Neo4j, not the CPU, so a few investigators' clicks
+#: (a canvas expansion, a side panel and a timeline per click) are served side by side.
+SERVER_THREADS = 8
 
 
 @dataclass
@@ -64,3 +70,8 @@ def create_dashboard(settings: Settings) -> Dashboard:
     app.layout = page()
     register(app, workbench)
     return Dashboard(app, workbench, driver, access)
+
+
+def serve(dashboard: Dashboard, host: str, port: int) -> None:
+    """Serve ``dashboard`` on ``host:port`` until the process is stopped."""
+    waitress_serve(dashboard.app.server, host=host, port=port, threads=SERVER_THREADS, ident="bigfinder")

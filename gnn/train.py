@@ -259,7 +259,8 @@ def train_multigin(
     """A Multi-GIN predicting the columns of ``labels`` (n x k, 0/1) on the nodes of each mask.
 
     Figures: PR-AUC (mean over columns) and, per column, F1 of the positive class on the test nodes at
-    the threshold that is best on the validation nodes (``f1_<column>``).
+    the threshold that is best on the validation nodes (``f1_<column>``), and of the rarer class
+    (``f1_minority_<column>``, the figure the pattern benchmark of Egressy et al. reports).
     """
     seed_everything(config)
     device = choose_device(config)
@@ -328,9 +329,13 @@ def train_multigin(
     )
     aucs = []
     for k in range(labels.size(1)):
-        threshold = _best_threshold(val_truth[:, k], val_score[:, k])
-        metrics[f"f1_{k}"] = float(
-            f1_score(test_truth[:, k], test_score[:, k] >= threshold, zero_division=0.0)
+        predicted = test_score[:, k] >= _best_threshold(val_truth[:, k], val_score[:, k], 1.0)
+        metrics[f"f1_{k}"] = float(f1_score(test_truth[:, k], predicted, zero_division=0.0))
+        # The rarer class of the training graph, decided before looking at the test nodes.
+        minority = float(val_truth[:, k].mean() <= 0.5)
+        predicted = test_score[:, k] >= _best_threshold(val_truth[:, k], val_score[:, k], minority)
+        metrics[f"f1_minority_{k}"] = float(
+            f1_score(test_truth[:, k], predicted, pos_label=minority, zero_division=0.0)
         )
         metrics[f"pr_auc_{k}"] = pr_auc(test_truth[:, k], test_score[:, k])
         aucs.append(metrics[f"pr_auc_{k}"])
@@ -338,12 +343,12 @@ def train_multigin(
     return TrainedModel(model.cpu(), metrics)
 
 
-def _best_threshold(truth: F64, score: F64) -> float:
-    """The score threshold with the best F1 of the positive class (0.5 when there is nothing to fit)."""
-    if truth.sum() == 0:
+def _best_threshold(truth: F64, score: F64, pos_label: float) -> float:
+    """The score threshold with the best F1 of class ``pos_label`` (0.5 when there is nothing to fit)."""
+    if len(np.unique(truth)) < 2:
         return 0.5
-    candidates = np.unique(np.quantile(score, np.linspace(0.5, 0.999, 200)))
-    f1 = [f1_score(truth, score >= c, zero_division=0.0) for c in candidates]
+    candidates = np.unique(np.quantile(score, np.linspace(0.0, 1.0, 201)))
+    f1 = [f1_score(truth, score >= c, pos_label=pos_label, zero_division=0.0) for c in candidates]
     return float(candidates[int(np.argmax(f1))])
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -221,6 +225,35 @@ def test_batch_scores_in_one_call_report_the_missing(client: TestClient, keys: d
         "/v1/scores/batch", json={"refs": [*refs, *refs[:2]]}, headers=auth(keys[Role.MODEL_SERVICE])
     )
     assert too_many.status_code == 422
+
+
+def test_single_score_lookups_at_once_answer_each_and_are_audited(
+    client: TestClient, keys: dict[Role, str]
+) -> None:
+    model = auth(keys[Role.MODEL_SERVICE])
+    started = datetime.now(UTC).isoformat()
+    wanted = ["Person/P1", "Person/P2", "Company/C9"] * 4
+    with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+        answers = list(pool.map(lambda path: client.get(f"/v1/scores/{path}", headers=model), wanted))
+    for path, answer in zip(wanted, answers, strict=True):
+        if path == "Company/C9":
+            assert answer.status_code == 404 and answer.headers["content-type"] == "application/problem+json"
+        else:
+            assert answer.status_code == 200, answer.text
+    p1 = answers[0].json()
+    assert p1["scores"] == {"pagerank": 0.25, "wcc_id": 7.0} and set(p1["runs"]) == {"pagerank", "wcc_id"}
+    assert answers[1].json()["scores"] == {}
+    # Audit rows of score lookups are queued, committed moments later: 8 found, the 4 missing not.
+    admin = auth(keys[Role.ADMIN])
+    params = {"owner": "model_service@test", "subject": "Person:P2", "since": started}
+    for _ in range(100):
+        rows = client.get("/v1/audit", params=params, headers=admin).json()["items"]
+        if len(rows) >= 4:
+            break
+        time.sleep(0.05)
+    assert len(rows) == 4 and {(r["action"], r["purpose"]) for r in rows} == {
+        ("scores.read", "score lookup by model_service")
+    }
 
 
 def test_metrics_count_requests_by_route_template(client: TestClient, keys: dict[Role, str]) -> None:

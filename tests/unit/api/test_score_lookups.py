@@ -1,14 +1,15 @@
-"""Single score lookups without Neo4j: lookups that arrive together share one read; failures reach all."""
+"""Score lookups and the access store without Neo4j: shared reads, queued audit rows, remembered keys."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from api.access import AccessStore, Role
+from api.access import KEY_CACHE_S, AccessStore, Role
 from api.schemas import EntityRef, EntityScoresPublic
 from api.score_lookups import ScoreLookups
 from bigfinder.errors import EntityNotFound, StoreUnavailable
@@ -106,8 +107,6 @@ def test_keys_are_remembered_until_revoked_here_or_for_a_few_seconds(
     assert api.principal_for(second.secret) == second.principal
     assert cli.revoke_key(second.principal.key_id)
     assert api.principal_for(second.secret) == second.principal
-    import api.access as access_module
-
-    later = access_module.time.monotonic() + access_module.KEY_CACHE_S
-    monkeypatch.setattr(access_module.time, "monotonic", lambda: later)
+    later = time.monotonic() + KEY_CACHE_S
+    monkeypatch.setattr(time, "monotonic", lambda: later)
     assert api.principal_for(second.secret) is None

@@ -5,31 +5,93 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
+import org.neo4j.exceptions.KernelException;
+import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.ResourceIterator;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.internal.kernel.api.IndexQueryConstraints;
+import org.neo4j.internal.kernel.api.InternalIndexState;
+import org.neo4j.internal.kernel.api.NodeValueIndexCursor;
+import org.neo4j.internal.kernel.api.SchemaRead;
+import org.neo4j.internal.schema.IndexDescriptor;
+import org.neo4j.internal.schema.IndexType;
+import org.neo4j.internal.schema.SchemaDescriptors;
+import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.values.storable.Value;
 import org.neo4j.values.storable.Values;
 
 /**
- * The nodes of one label, a chunk per record: internal ids, keys and (when a time token is given) times.
- * A node without its key cannot be written back to, so it is left out, as the Cypher read does.
+ * The nodes of one label that have their key, a chunk per record: internal ids, keys and (when a time
+ * token is given) times. A node without its key cannot be written back to, so it is left out, as the
+ * Cypher read does.
+ *
+ * <p>Keys come from the label's range index on the key (the uniqueness constraint's) when it is online:
+ * a sequential read of index pages, in key order, instead of a property-chain look-up per node. Without
+ * one the label is scanned and each node's key read from the store.
  */
 final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, AutoCloseable {
 
+    /** Where the nodes and their keys come from. */
+    private interface Source extends AutoCloseable {
+        /** Moves to the next node; false at the end. */
+        boolean next();
+
+        long id();
+
+        /** The node's key, or NO_VALUE when it has none. */
+        Value key();
+
+        @Override
+        void close();
+    }
+
     private final StoreReader reader;
-    private final ResourceIterator<Node> nodes;
+    private final Source nodes;
     private final int chunk;
-    private final int keyToken;
     private final Integer timeToken;
     private ProjectionProcedures.NodeColumns pending;
 
-    /** {@code timeToken} null: times are not read (the column stays empty). */
-    NodeScan(StoreReader reader, ResourceIterator<Node> nodes, int chunk, int keyToken, Integer timeToken) {
+    private NodeScan(StoreReader reader, Source nodes, int chunk, Integer timeToken) {
         this.reader = reader;
         this.nodes = nodes;
         this.chunk = chunk;
-        this.keyToken = keyToken;
         this.timeToken = timeToken;
+    }
+
+    /** {@code timeToken} null: times are not read (the column stays empty). */
+    static NodeScan of(Transaction tx, KernelTransaction ktx, String label, int labelToken, int keyToken,
+                       Integer timeToken, int chunk) {
+        StoreReader reader = new StoreReader(ktx);
+        IndexDescriptor index = keyIndex(ktx.schemaRead(), labelToken, keyToken);
+        Source source = null;
+        if (index != null) {
+            try {
+                source = new IndexSource(ktx, index);
+            } catch (KernelException e) {
+                source = null; // dropped meanwhile: scan the label instead
+            }
+        }
+        if (source == null) {
+            source = new LabelSource(reader, tx.findNodes(Label.label(label)), keyToken);
+        }
+        return new NodeScan(reader, source, chunk, timeToken);
+    }
+
+    private static IndexDescriptor keyIndex(SchemaRead schema, int labelToken, int keyToken) {
+        Iterator<IndexDescriptor> indexes = schema.index(SchemaDescriptors.forLabel(labelToken, keyToken));
+        while (indexes.hasNext()) {
+            IndexDescriptor index = indexes.next();
+            try {
+                if (index.getIndexType() == IndexType.RANGE
+                        && schema.indexGetState(index) == InternalIndexState.ONLINE) {
+                    return index;
+                }
+            } catch (KernelException e) {
+                // dropped while we looked: try the next one
+            }
+        }
+        return null;
     }
 
     @Override
@@ -45,29 +107,27 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        ProjectionProcedures.NodeColumns chunk = pending;
+        ProjectionProcedures.NodeColumns chunkRead = pending;
         pending = null;
-        return chunk;
+        return chunkRead;
     }
 
     private ProjectionProcedures.NodeColumns fill() {
-        PackedColumn.Longs ids = new PackedColumn.Longs(Math.min(chunk, 1 << 16));
-        List<Object> keys = new ArrayList<>();
-        PackedColumn.Doubles times = new PackedColumn.Doubles(timeToken == null ? 0 : Math.min(chunk, 1 << 16));
-        while (ids.size() < chunk && nodes.hasNext()) {
-            @SuppressWarnings("deprecation") // internal ids are what the projection joins on
-            long id = nodes.next().getId();
-            if (!reader.position(reader.node, id)) {
-                continue;
-            }
-            Value key = reader.nodeProperty(reader.node, keyToken);
+        int capacity = Math.min(chunk, 1 << 16);
+        PackedColumn.Longs ids = new PackedColumn.Longs(capacity);
+        List<Object> keys = new ArrayList<>(capacity);
+        PackedColumn.Doubles times = new PackedColumn.Doubles(timeToken == null ? 0 : capacity);
+        while (ids.size() < chunk && nodes.next()) {
+            Value key = nodes.key();
             if (key == Values.NO_VALUE) {
                 continue;
             }
-            ids.add(id);
+            ids.add(nodes.id());
             keys.add(key.asObjectCopy());
             if (timeToken != null) {
-                times.add(StoreReader.seconds(reader.nodeProperty(reader.node, timeToken)));
+                times.add(reader.position(reader.node, nodes.id())
+                        ? StoreReader.seconds(reader.nodeProperty(reader.node, timeToken))
+                        : Double.NaN);
             }
         }
         return ids.size() == 0 ? null : new ProjectionProcedures.NodeColumns(ids.pack(), keys, times.pack());
@@ -77,5 +137,82 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
     public void close() {
         nodes.close();
         reader.close();
+    }
+
+    /** Nodes and keys from a range index on the key: only nodes that have the key are in it. */
+    private static final class IndexSource implements Source {
+        private final NodeValueIndexCursor cursor;
+
+        IndexSource(KernelTransaction ktx, IndexDescriptor index) throws KernelException {
+            cursor = ktx.cursors().allocateNodeValueIndexCursor(ktx.cursorContext(), ktx.memoryTracker());
+            try {
+                ktx.dataRead().nodeIndexScan(
+                        ktx.dataRead().indexReadSession(index), cursor, IndexQueryConstraints.unorderedValues());
+            } catch (KernelException | RuntimeException e) {
+                cursor.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean next() {
+            return cursor.next();
+        }
+
+        @Override
+        public long id() {
+            return cursor.nodeReference();
+        }
+
+        @Override
+        public Value key() {
+            return cursor.hasValue() ? cursor.propertyValue(0) : Values.NO_VALUE;
+        }
+
+        @Override
+        public void close() {
+            cursor.close();
+        }
+    }
+
+    /** Nodes from the label, each key read from the store. */
+    private static final class LabelSource implements Source {
+        private final StoreReader reader;
+        private final ResourceIterator<Node> nodes;
+        private final int keyToken;
+        private long id;
+
+        LabelSource(StoreReader reader, ResourceIterator<Node> nodes, int keyToken) {
+            this.reader = reader;
+            this.nodes = nodes;
+            this.keyToken = keyToken;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // internal ids are what the projection joins on
+        public boolean next() {
+            while (nodes.hasNext()) {
+                id = nodes.next().getId();
+                if (reader.position(reader.node, id)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public Value key() {
+            return reader.nodeProperty(reader.node, keyToken);
+        }
+
+        @Override
+        public void close() {
+            nodes.close();
+        }
     }
 }

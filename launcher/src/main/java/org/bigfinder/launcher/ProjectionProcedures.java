@@ -79,7 +79,8 @@ public final class ProjectionProcedures {
 
     @Procedure(name = "bigfinder.projection.nodes", mode = Mode.READ)
     @Description("bigfinder.projection.nodes(label, key, timeProperty, chunkSize) :: (ids, keys, time): every"
-            + " node of a label that has its key, in label-scan order, as packed int64 ids, a list of keys and"
+            + " node of a label that has its key (read from its range index when there is one), as packed int64 ids,"
+            + " a list of keys and"
             + " packed float64 epoch seconds of timeProperty (NaN where absent; empty when timeProperty is"
             + " null), chunkSize nodes per record.")
     public Stream<NodeColumns> nodes(@Name("label") String label, @Name("key") String key,
@@ -88,14 +89,13 @@ public final class ProjectionProcedures {
         int chunk = chunk(chunkSize);
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         TokenRead tokens = ktx.tokenRead();
+        int labelToken = tokens.nodeLabel(label);
         int keyToken = tokens.propertyKey(key);
-        if (tokens.nodeLabel(label) == TokenConstants.NO_TOKEN || keyToken == TokenConstants.NO_TOKEN) {
+        if (labelToken == TokenConstants.NO_TOKEN || keyToken == TokenConstants.NO_TOKEN) {
             return Stream.empty();
         }
-        int timeToken = timeProperty == null ? TokenConstants.NO_TOKEN : tokens.propertyKey(timeProperty);
-        StoreReader reader = new StoreReader(ktx);
-        ResourceIterator<Node> found = tx.findNodes(Label.label(label));
-        NodeScan scan = new NodeScan(reader, found, chunk, keyToken, timeProperty == null ? null : timeToken);
+        Integer timeToken = timeProperty == null ? null : tokens.propertyKey(timeProperty);
+        NodeScan scan = NodeScan.of(tx, ktx, label, labelToken, keyToken, timeToken, chunk);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
                 .onClose(scan::close);
     }
