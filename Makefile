@@ -23,6 +23,7 @@ demo: install
 	$(RUN) bigfinder documents
 	$(RUN) bigfinder analyze
 	$(RUN) bigfinder risk fit && $(RUN) bigfinder risk score
+	$(RUN) bigfinder gnn train --small && $(RUN) bigfinder gnn score
 	$(RUN) bigfinder neo4j status
 	$(RUN) bigfinder api key ensure --role admin --owner demo-admin --key-file var/api/demo-admin.key
 	@if curl -s -o /dev/null http://127.0.0.1:8000/v1/health; then \

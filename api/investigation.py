@@ -80,7 +80,11 @@ __all__ = [
 KEY_OF: dict[str, str] = {n.label: n.key for n in SCHEMA.nodes}
 #: Relationships from a party to an identifier it holds (phone, e-mail, address, passport, account).
 IDENTIFIER_TYPES: list[str] = [
-    r.type for r in SCHEMA.relationships if all(SCHEMA.node(label).identifier for label in r.end)
+    r.type
+    for r in SCHEMA.relationships
+    # Holding, not moving: a transfer runs between two identifiers (accounts) and is no identifier.
+    if all(SCHEMA.node(label).identifier for label in r.end)
+    and not any(SCHEMA.node(label).identifier for label in r.start)
 ]
 #: Where each relationship type's time is read, as the ``$time_of`` parameter of ``ego_expand``.
 TIME_OF: dict[str, dict[str, str]] = {

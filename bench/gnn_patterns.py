@@ -77,7 +77,7 @@ def _distinct_csr(owner: I64, other: I64, n: int) -> tuple[I64, I64]:
     return indptr, (pairs % n).astype(np.int64)
 
 
-# Not cached: numba's cache of a self-recursive function crashed once its source changed.
+# Not cached (none of these): numba's cache of a self-recursive function crashed the process.
 @numba.njit
 def _on_cycle(start: int, node: int, depth: int, length: int, indptr: I64, indices: I64, path: I64) -> bool:
     """Whether the simple path ``path[:depth]`` (ending at ``node``) closes into a ``length``-cycle."""
@@ -101,7 +101,7 @@ def _on_cycle(start: int, node: int, depth: int, length: int, indptr: I64, indic
     return False
 
 
-@numba.njit(cache=True)
+@numba.njit
 def _cycle_labels(n: int, length: int, indptr: I64, indices: I64) -> npt.NDArray[np.bool_]:
     out = np.zeros(n, dtype=np.bool_)
     path = np.zeros(length + 1, dtype=np.int64)
@@ -111,7 +111,7 @@ def _cycle_labels(n: int, length: int, indptr: I64, indices: I64) -> npt.NDArray
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit
 def _shared_labels(
     n: int, first_ptr: I64, first: I64, second_ptr: I64, second: I64, k: int
 ) -> npt.NDArray[np.bool_]:

@@ -701,7 +701,7 @@ def gnn_train(
     from gnn.service import train
 
     settings = load_settings()
-    base = GnnConfig(hidden=32, epochs=60, patience=15) if small else GnnConfig()
+    base = GnnConfig(hidden=16, epochs=30, patience=10) if small else GnnConfig()
     config = GnnConfig.from_dict(
         {**base.as_dict(), "device": settings.gnn_device, "seed": seed, "epochs": epochs or base.epochs}
     )

@@ -60,10 +60,11 @@ WHERE name IN ['bigfinder.projection.nodes', 'bigfinder.projection.relationships
 RETURN count(*) = 2 AS available
 
 // name: packed_nodes
-// Every $label node that has its $key: internal ids (packed int64), keys and, when $time_property is
-// given, the event's time (packed float64 epoch seconds, NaN where absent), a chunk per record.
-CALL bigfinder.projection.nodes($label, $key, $time_property, $chunk_size) YIELD ids, keys, time
-RETURN ids, keys, time
+// Every $label node that has its $key: internal ids (packed int64), keys (NUL-separated UTF-8 keyText
+// when all are strings, else the list keys) and, when $time_property is given, the event's time
+// (packed float64 epoch seconds, NaN where absent), a chunk per record.
+CALL bigfinder.projection.nodes($label, $key, $time_property, $chunk_size) YIELD ids, keys, keyText, time
+RETURN ids, keys, keyText, time
 
 // name: packed_relationships
 // In one pass over the nodes of $start_labels with internal ids in [$low, $high): their relationships of

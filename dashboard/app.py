@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dash import Dash
 from neo4j import Driver
-from waitress import serve as waitress_serve  # type: ignore[import-untyped]
+from waitress import serve as waitress_serve
 
 from api.access import AccessStore
 from api.case_export import CaseExport

@@ -49,6 +49,14 @@ _TIMELINE_CAP = 60
 _HIDDEN = {"display": "none"}
 _SHOWN: dict[str, str] = {}
 
+_HOVER_JS = """
+function(node, edge) {
+    const fired = (window.dash_clientside.callback_context.triggered || [])[0];
+    const data = fired && fired.prop_id.endsWith("mouseoverEdgeData") ? edge : node;
+    return data && data.hover ? data.hover : "";
+}
+"""
+
 Notice = tuple[str, bool]
 QUIET: Notice = ("", False)
 T = TypeVar("T")
@@ -203,11 +211,13 @@ def render(
     since: str | None,
     until: str | None,
     colour_by: str,
-) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
-    """The canvas's elements under the filters, its layout, and a line counting what is drawn.
+    selection: str | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any], str, Any]:
+    """The canvas's elements under the filters, its layout, a line counting what is drawn, and the legend.
 
-    Positions come from the canvas (a preset layout); the layout names the node count so that it changes,
-    and cytoscape fits the view again, whenever nodes arrive.
+    Positions come from the canvas (a preset layout). The layout names the drawing (which nodes are on
+    the canvas), so cytoscape fits the view again whenever nodes arrive (a new ring, a path, an
+    expansion), and only then: a new selection, colour or filter keeps the investigator's zoom.
     """
     canvas = _canvas(canvas_data)
     try:
@@ -220,6 +230,7 @@ def render(
         since=window[0],
         until=window[1],
         colour_by=colour_by,
+        selection=selection,
     )
     nodes = len(canvas["nodes"])
     edges = sum(1 for e in drawn if "source" in e["data"] and not e["data"]["id"].startswith("more:"))
@@ -227,8 +238,14 @@ def render(
     status = f"{nodes} nodes, {edges} relationships shown, {shared} shared identifiers"
     if canvas["full"]:
         status += f"; the canvas is full ({graphview.MAX_CANVAS_NODES} nodes)"
-    layout = {"name": "preset", "fit": True, "padding": 30, "animate": False, "nodes": nodes}
-    return drawn, layout, status
+    layout = {
+        "name": "preset",
+        "fit": True,
+        "padding": 40,
+        "animate": False,
+        "drawing": graphview.drawing_of(canvas),
+    }
+    return drawn, layout, status, views.legend(graphview.legend_entries(canvas), colour_by)
 
 
 def show_selection(
@@ -242,6 +259,8 @@ def show_selection(
     try:
         ref = _ref(node_id)
         entity = bench.entity(token, ref)
+        # Every relationship type, one hop, capped: the side panel's counts by type ("and N more").
+        around = bench.network(token, ref, per_node_limit=MAX_CAP, max_nodes=MAX_CAP + 1)
         network = bench.network(
             token,
             ref,
@@ -254,7 +273,9 @@ def show_selection(
         return no_update, no_update, no_update, *_fail(exc)
     for ring in entity.rings:
         graphview.note_rings(canvas, ring.ring_id, ring.scheme, [node_id])
-    panel = views.entity_panel(entity, graphview.neighbours_by_risk(canvas, node_id))
+    panel = views.entity_panel(
+        entity, graphview.neighbours_by_risk(canvas, node_id), views.relationship_counts(around)
+    )
     capped = network.truncated or any(n.more for n in network.nodes)
     return panel, views.timeline_table(views.timeline_rows(network), capped), canvas, *QUIET
 
@@ -491,12 +512,23 @@ def register(app: Dash, bench: Workbench) -> None:
         Output("canvas", "elements"),
         Output("canvas", "layout"),
         Output("canvas-status", "children"),
+        Output("canvas-legend", "children"),
         Input("canvas-store", "data"),
         Input("types", "value"),
         Input("since", "value"),
         Input("until", "value"),
         Input("colour-by", "value"),
+        Input("selection", "data"),
     )(render)
+
+    # In the browser: what is under the pointer (a node's key, name and scores; an edge's type, date and
+    # ends), without a round trip to the server for every mouse move.
+    app.clientside_callback(  # type: ignore[no-untyped-call]  # dash leaves it unannotated
+        _HOVER_JS,
+        Output("canvas-hover", "children"),
+        Input("canvas", "mouseoverNodeData"),
+        Input("canvas", "mouseoverEdgeData"),
+    )
 
     app.callback(
         Output("entity-panel", "children"), Output("timeline", "children"), _CANVAS, *_MESSAGE,

@@ -7,6 +7,10 @@ cytoscape elements with the filters and colours the investigator chose. They are
 canvas stays responsive at :data:`MAX_CANVAS_NODES` because positions are computed here (a preset
 layout), not by a force simulation in the browser.
 
+What is drawn reads at a glance: parties (people, companies) are big and named, identifiers and events
+small and keyed by a short caption, and only what matters is labelled (parties, ring members, shared
+identifiers, the selection and the path or ring drawn), so 500 nodes do not drown in text.
+
 >>> canvas = empty_canvas()
 >>> _ = add_path_nodes(canvas, [("Person:P1", "Person", "P1", "Kim"), ("Phone:+82", "Phone", "+82", None),
 ...                             ("Person:P2", "Person", "P2", "Lee")],
@@ -25,23 +29,30 @@ from datetime import date
 from typing import Any
 
 import igraph
+import numpy as np
 
-from api.investigation import IDENTIFIER_TYPES
 from api.schemas import NetworkPublic, PathsPublic, RingPublic, ScoreBatchPublic
+from graph.schema import SCHEMA
 
 __all__ = [
     "COLOUR_BY",
+    "EDGE_LABEL_LIMIT",
+    "HOLDING_TYPES",
     "MAX_CANVAS_NODES",
+    "NODE_LABEL_LIMIT",
     "Canvas",
     "add_network",
     "add_path_nodes",
     "add_paths",
     "add_ring",
     "canvas_refs",
+    "drawing_of",
     "elements",
     "empty_canvas",
+    "legend_entries",
     "more_node_id",
     "neighbours_by_risk",
+    "node_kind",
     "note_rings",
     "set_scores",
     "shared_identifiers",
@@ -51,13 +62,32 @@ __all__ = [
 MAX_CANVAS_NODES = 500
 #: What the nodes can be coloured by: a score (darker is higher) or the ring they belong to.
 COLOUR_BY = ("risk_score", "accomplice_score", "pagerank", "ring")
+#: Relationships by which a party holds an identifier (a phone, e-mail, address, passport or account);
+#: a transfer between two accounts links identifiers but is nobody's identifier.
+HOLDING_TYPES: tuple[str, ...] = tuple(
+    r.type
+    for r in SCHEMA.relationships
+    if all(SCHEMA.node(label).identifier for label in r.end)
+    and not any(SCHEMA.node(label).identifier for label in r.start)
+)
+#: Relationship types are written on the edges when the canvas draws at most this many edges (more
+#: would cover the nodes); above it only the edges of the selection carry their type.
+EDGE_LABEL_LIMIT = 60
+#: Every node carries its caption while the canvas holds at most this many; above it, only the
+#: parties and the nodes that matter to the question on screen do.
+NODE_LABEL_LIMIT = 30
 #: Labels of parties: the holders whose shared identifiers the canvas highlights.
 _PARTIES = frozenset({"Person", "Company"})
+_IDENTIFIERS = frozenset(SCHEMA.identifier_labels)
 #: Identifier labels that, held by more than one party, mark a shared identifier.
 _SHARED_LABELS = frozenset({"Phone", "Address", "Account"})
-_IDENTIFIER_TYPES = frozenset(IDENTIFIER_TYPES)
+_HOLDING = frozenset(HOLDING_TYPES)
+#: The usual length of an edge on the canvas, in canvas pixels (the force layout is scaled to it).
 _SPACING = 90.0
-_RING_PALETTE = ("#8e44ad", "#16a085", "#d35400", "#2c3e50", "#c0392b", "#27ae60", "#2980b9", "#f39c12")
+#: Ring colours: no red (the highlight of paths and evidence) and no grey (nodes of no ring).
+_RING_PALETTE = ("#8e44ad", "#00897b", "#ef6c00", "#283593", "#2e7d32", "#0277bd", "#ad1457", "#f9a825")
+_PARTY_CAPTION = 24
+_KEY_CAPTION = 14
 
 Canvas = dict[str, Any]
 
@@ -65,6 +95,24 @@ Canvas = dict[str, Any]
 def empty_canvas() -> Canvas:
     """A canvas with nothing on it."""
     return {"nodes": {}, "edges": {}, "highlight": [], "center": None, "full": False}
+
+
+def drawing_of(canvas: Canvas) -> str:
+    """A short fingerprint of the nodes on the canvas: it changes when a ring, a path or an expansion
+    adds nodes or a new canvas is opened, and not when only colours, filters or the selection change."""
+    return hashlib.sha256("\n".join(sorted(canvas["nodes"])).encode()).hexdigest()[:16]
+
+
+def node_kind(label: str | None) -> str:
+    """``party`` (person, company), ``identifier`` (phone, e-mail, address, passport, account) or
+    ``event`` (declarations, parcels, trips, scans and the rest): it sets a node's size and caption.
+
+    >>> node_kind("Company"), node_kind("Phone"), node_kind("Trip")
+    ('party', 'identifier', 'event')
+    """
+    if label in _PARTIES:
+        return "party"
+    return "identifier" if label in _IDENTIFIERS else "event"
 
 
 def more_node_id(node_id: str) -> str:
@@ -228,7 +276,7 @@ def shared_identifiers(canvas: Canvas) -> set[str]:
     holders: dict[str, set[str]] = defaultdict(set)
     nodes = canvas["nodes"]
     for edge in canvas["edges"].values():
-        if edge["type"] not in _IDENTIFIER_TYPES:
+        if edge["type"] not in _HOLDING:
             continue
         for party, identifier in ((edge["source"], edge["target"]), (edge["target"], edge["source"])):
             if nodes[party]["label"] in _PARTIES and nodes[identifier]["label"] in _SHARED_LABELS:
@@ -274,9 +322,106 @@ def _ring_colour(ring_id: str) -> str:
     return _RING_PALETTE[digest[0] % len(_RING_PALETTE)]
 
 
+def _short(text: str, most: int) -> str:
+    return text if len(text) <= most else f"{text[: most - 1]}…"
+
+
 def _caption(node: dict[str, Any]) -> str:
-    name = node.get("name") or node.get("key") or node["id"]
-    return str(name) if len(str(name)) <= 28 else f"{str(name)[:27]}…"
+    """A party's name; for anything else its key, shortened (an address key is a whole address)."""
+    if node_kind(node["label"]) == "party":
+        return _short(str(node.get("name") or node.get("key") or node["id"]), _PARTY_CAPTION)
+    return _short(str(node.get("key") or node["id"]), _KEY_CAPTION)
+
+
+def _node_hover(node: dict[str, Any]) -> str:
+    """What the canvas says under it when the pointer is on the node."""
+    parts = [f"{node['label']} {node['key']}"]
+    if node.get("name"):
+        parts.append(str(node["name"]))
+    parts += [f"{name} {float(value):.3g}" for name, value in sorted(node["scores"].items())[:4]]
+    parts += [f"ring {scheme}" for scheme in node.get("schemes", {}).values()]
+    return " · ".join(parts)
+
+
+def _edge_caption(edge: dict[str, Any]) -> str:
+    """The type in words; its date is in the hover line and the timeline (on the edge, it would not fit)."""
+    return str(edge["type"]).lower().replace("_", " ")
+
+
+def _node_classes(
+    node: dict[str, Any],
+    *,
+    canvas: Canvas,
+    shared: set[str],
+    heat: dict[str, float],
+    colour_by: str,
+    selection: str | None,
+) -> list[str]:
+    kind = node_kind(node["label"])
+    classes = [str(node["label"]), kind]
+    if node["id"] in heat:
+        classes.append("scored")
+    if node["rings"]:
+        classes += ["ring", *(["ring-fill"] if colour_by == "ring" else [])]
+    marks = {
+        "shared": node["id"] in shared,
+        "highlight": node["id"] in canvas["highlight"],
+        "center": node["id"] == canvas["center"],
+        "selected": node["id"] == selection,
+    }
+    classes += [mark for mark, holds in marks.items() if holds]
+    # Parties are always named; a small node only when it matters to the question on screen.
+    important = marks["shared"] or marks["center"] or marks["selected"] or bool(node["rings"])
+    few = len(canvas["nodes"]) <= NODE_LABEL_LIMIT
+    if few or kind == "party" or important or (kind == "identifier" and marks["highlight"]):
+        classes.append("labelled")
+    return classes
+
+
+def _node_elements(node: dict[str, Any], classes: list[str], heat: dict[str, float]) -> list[dict[str, Any]]:
+    data: dict[str, Any] = {
+        "id": node["id"],
+        "caption": _caption(node),
+        "kind": node["label"],
+        "hover": _node_hover(node),
+    }
+    if node["id"] in heat:
+        data["heat"] = round(heat[node["id"]], 4)
+    if node["rings"]:
+        data["ring_colour"] = _ring_colour(node["rings"][0])
+    at = _position(node)
+    out = [{"data": data, "classes": " ".join(classes), "position": at}]
+    if node["more"]:
+        more_id = more_node_id(node["id"])
+        caption = f"and {node['more']} more"
+        out.append(
+            {
+                "data": {"id": more_id, "caption": caption, "parent_node": node["id"], "hover": caption},
+                "classes": "more",
+                "position": {"x": at["x"] + 40, "y": at["y"] - 40},
+            }
+        )
+        out.append(
+            {"data": {"id": f"{more_id}|edge", "source": node["id"], "target": more_id}, "classes": "more"}
+        )
+    return out
+
+
+def _edge_element(
+    edge: dict[str, Any], canvas: Canvas, *, labelled: bool, selection: str | None
+) -> dict[str, Any]:
+    classes = [edge["type"]]
+    if edge["id"] in canvas["highlight"]:
+        classes.append("highlight")
+    if labelled or selection in (edge["source"], edge["target"]):
+        classes.append("labelled")
+    nodes = canvas["nodes"]
+    data = {k: edge[k] for k in ("id", "source", "target", "type")}
+    data["caption"] = _edge_caption(edge)
+    when = f" {edge['at'][:10]}" if edge["at"] else ""
+    ends = f"{_caption(nodes[edge['source']])} → {_caption(nodes[edge['target']])}"
+    data["hover"] = f"{data['caption']}{when}: {ends}"
+    return {"data": data, "classes": " ".join(classes)}
 
 
 def elements(
@@ -286,60 +431,52 @@ def elements(
     since: date | None = None,
     until: date | None = None,
     colour_by: str = "risk_score",
+    selection: str | None = None,
 ) -> list[dict[str, Any]]:
     """Cytoscape elements of the canvas: edges of the chosen ``types`` within the time window, nodes
-    coloured by ``colour_by`` (a score or ``ring``), shared identifiers and the highlight marked, and an
-    "and N more" node for each expanded node the caps cut short."""
+    coloured by ``colour_by`` (a score or ``ring``), sized and labelled by kind (all labelled on a small
+    canvas), shared identifiers, the highlight and the ``selection`` marked, and an "and N more" node
+    for each expanded node the caps cut short. Edges carry their type as a label while few are drawn
+    (and those of the selection always)."""
     wanted = set(types) if types is not None else None
     shared = shared_identifiers(canvas)
     heat = _heat(canvas, colour_by) if colour_by != "ring" else {}
-    highlight = set(canvas["highlight"])
+    # A set for the look-ups below; the stored canvas keeps its JSON list.
+    canvas = {**canvas, "highlight": set(canvas["highlight"])}
     out: list[dict[str, Any]] = []
     for node in canvas["nodes"].values():
-        classes = [str(node["label"])]
-        data: dict[str, Any] = {"id": node["id"], "caption": _caption(node), "kind": node["label"]}
-        if node["id"] in heat:
-            data["heat"] = round(heat[node["id"]], 4)
-            classes.append("scored")
-        if node["rings"]:
-            classes.append("ring")
-            data["ring_colour"] = _ring_colour(node["rings"][0])
-            if colour_by == "ring":
-                classes.append("ring-fill")
-        if node["id"] in shared:
-            classes.append("shared")
-        if node["id"] in highlight:
-            classes.append("highlight")
-        if node["id"] == canvas["center"]:
-            classes.append("center")
-        out.append({"data": data, "classes": " ".join(classes), "position": _position(node)})
-        if node["more"]:
-            more_id = more_node_id(node["id"])
-            out.append(
-                {
-                    "data": {"id": more_id, "caption": f"and {node['more']} more", "parent_node": node["id"]},
-                    "classes": "more",
-                    "position": {"x": _position(node)["x"] + 40, "y": _position(node)["y"] - 40},
-                }
-            )
-            out.append(
-                {
-                    "data": {"id": f"{more_id}|edge", "source": node["id"], "target": more_id},
-                    "classes": "more",
-                }
-            )
-    for edge in canvas["edges"].values():
-        if wanted is not None and edge["type"] not in wanted:
-            continue
-        if not _in_window(edge["at"], since, until):
-            continue
-        classes = [edge["type"]]
-        if edge["id"] in highlight:
-            classes.append("highlight")
-        data = {k: edge[k] for k in ("id", "source", "target", "type")}
-        data["caption"] = edge["type"] if not edge["at"] else f"{edge['type']} {edge['at'][:10]}"
-        out.append({"data": data, "classes": " ".join(classes)})
+        classes = _node_classes(
+            node, canvas=canvas, shared=shared, heat=heat, colour_by=colour_by, selection=selection
+        )
+        out += _node_elements(node, classes, heat)
+    drawn = [
+        edge
+        for edge in canvas["edges"].values()
+        if (wanted is None or edge["type"] in wanted) and _in_window(edge["at"], since, until)
+    ]
+    labelled = len(drawn) <= EDGE_LABEL_LIMIT
+    out += [_edge_element(edge, canvas, labelled=labelled, selection=selection) for edge in drawn]
     return out
+
+
+def legend_entries(canvas: Canvas) -> dict[str, Any]:
+    """What the legend explains for this canvas: the node labels on it (parties first), its rings with
+    their colours, and whether shared identifiers and a highlight are drawn."""
+    order = {"party": 0, "identifier": 1, "event": 2}
+    present = {str(n["label"]) for n in canvas["nodes"].values()}
+    labels = sorted(present, key=lambda label: (order[node_kind(label)], label))
+    rings: dict[str, dict[str, str]] = {}
+    for node in canvas["nodes"].values():
+        for ring_id in node["rings"]:
+            scheme = node.get("schemes", {}).get(ring_id, "ring")
+            rings.setdefault(ring_id, {"ring_id": ring_id, "scheme": scheme, "colour": _ring_colour(ring_id)})
+    return {
+        "labels": labels,
+        "rings": list(rings.values()),
+        "shared": bool(shared_identifiers(canvas)),
+        "highlight": bool(canvas["highlight"]),
+        "more": any(n["more"] for n in canvas["nodes"].values()),
+    }
 
 
 def _position(node: dict[str, Any]) -> dict[str, float]:
@@ -399,8 +536,10 @@ def _circle(anchor: dict[str, Any], placed: list[dict[str, Any]]) -> None:
 def _force_layout(canvas: Canvas) -> None:
     ids = list(canvas["nodes"])
     index = {node_id: i for i, node_id in enumerate(ids)}
-    pairs = {tuple(sorted((index[e["source"]], index[e["target"]]))) for e in canvas["edges"].values()}
-    graph = igraph.Graph(n=len(ids), edges=sorted(pairs))
+    pairs = sorted(
+        {tuple(sorted((index[e["source"]], index[e["target"]]))) for e in canvas["edges"].values()}
+    )
+    graph = igraph.Graph(n=len(ids), edges=pairs)
     if len(ids) == 1:
         coords = [[0.0, 0.0]]
     else:
@@ -410,7 +549,35 @@ def _force_layout(canvas: Canvas) -> None:
             for i in range(len(ids))
         ]
         coords = graph.layout_fruchterman_reingold(niter=200, seed=seed).coords
-    scale = _SPACING * 1.4
-    for node_id, (x, y) in zip(ids, coords, strict=True):
-        canvas["nodes"][node_id]["x"] = round(x * scale, 1)
-        canvas["nodes"][node_id]["y"] = round(y * scale, 1)
+    scale = _SPACING / _typical_edge_length(coords, pairs)
+    placed = _spread(np.asarray(coords, dtype=float) * scale, _SPACING * 0.9)
+    for node_id, (x, y) in zip(ids, placed.tolist(), strict=True):
+        canvas["nodes"][node_id]["x"] = round(x, 1)
+        canvas["nodes"][node_id]["y"] = round(y, 1)
+
+
+def _spread(points: np.ndarray, least: float, rounds: int = 30) -> np.ndarray:
+    """Push apart nodes closer than ``least`` (a force layout packs a hub's leaves onto it, and their
+    names onto each other), each pair by half of what it lacks, for a few rounds."""
+    # A tiny fixed nudge by index: two nodes at one point would have no direction to part in.
+    points = points + np.arange(len(points))[:, None] * np.array([[1e-3, 2e-3]])
+    for _ in range(rounds):
+        square = (points**2).sum(axis=1)
+        distance2 = square[:, None] + square[None, :] - 2 * points @ points.T
+        first, second = np.nonzero(np.triu(distance2 < least * least, k=1))
+        if not len(first):
+            break
+        apart = points[first] - points[second]
+        distance = np.maximum(np.hypot(apart[:, 0], apart[:, 1]), 1e-6)
+        push = apart * ((least - distance) / (2 * distance))[:, None]
+        np.add.at(points, first, push / 2)
+        np.add.at(points, second, -push / 2)
+    return points
+
+
+def _typical_edge_length(coords: list[list[float]], pairs: list[tuple[int, ...]]) -> float:
+    """The median edge length of a layout: scaled to :data:`_SPACING`, a drawn ring fills the view at a
+    zoom where names are readable, whatever units the force layout happened to use."""
+    lengths = sorted(math.dist(coords[a], coords[b]) for a, b in pairs)
+    typical = lengths[len(lengths) // 2] if lengths else 1.0
+    return typical if typical > 1e-9 else 1.0

@@ -13,7 +13,16 @@ from dash import dcc, html
 from api.schemas import NETWORK_TYPES, AlertStatus
 from dashboard.graphview import COLOUR_BY
 
-__all__ = ["STYLESHEET", "page"]
+__all__ = [
+    "COLOUR_LABELS",
+    "HEAT_COLOURS",
+    "HIGHLIGHT_COLOUR",
+    "SHARED_COLOUR",
+    "STYLESHEET",
+    "TRANSFER_COLOUR",
+    "UNSCORED_COLOUR",
+    "page",
+]
 
 _SHAPES = {
     "Person": "ellipse",
@@ -25,62 +34,148 @@ _SHAPES = {
     "Passport": "diamond",
     "Declaration": "triangle",
     "Parcel": "hexagon",
+    "PurchaseRecord": "tag",
     "Trip": "vee",
     "XRayHit": "star",
+    "Document": "rhomboid",
+    "WatchlistEntry": "octagon",
+}
+#: The highlight of the last path or ring drawn (its evidence), and what is shared.
+HIGHLIGHT_COLOUR = "#e53935"
+SHARED_COLOUR = "#ff9800"
+TRANSFER_COLOUR = "#1e88e5"
+UNSCORED_COLOUR = "#cfd8dc"
+#: The risk scale, lowest to highest (``mapData`` between them; the legend draws the same gradient).
+HEAT_COLOURS = ("#fff3e0", "#b71c1c")
+
+_LABEL_TEXT = {
+    "label": "data(caption)",
+    "color": "#212121",
+    "text-outline-color": "#ffffff",
+    "text-outline-width": 2,
+    # Cytoscape skips labels smaller than this on screen: at 500 nodes zoomed out, no text soup.
+    "min-zoomed-font-size": 7,
 }
 
-#: How the canvas draws each kind of element: shape by label, fill by risk (or ring), thick orange
-#: border for shared identifiers, purple border for ring members, red for the highlighted path or ring.
+#: How the canvas draws each element. Size by kind (parties big, identifiers small, events smallest),
+#: shape by label, fill by risk (or ring); ring members get a halo and border in the ring's colour,
+#: shared identifiers an orange border, the path or ring evidence red, the selection a black border.
+#: Only "labelled" elements carry text (see :func:`dashboard.graphview.elements`).
 STYLESHEET: list[dict[str, Any]] = [
     {
         "selector": "node",
         "style": {
-            "label": "data(caption)",
-            "font-size": 11,
-            "width": 26,
-            "height": 26,
-            "background-color": "#b0bec5",
+            "width": 18,
+            "height": 18,
+            "background-color": UNSCORED_COLOUR,
+            "border-width": 1,
+            "border-color": "#90a4ae",
+            "font-size": 12,
             "text-valign": "bottom",
             "text-margin-y": 3,
-            "color": "#263238",
         },
     },
+    {"selector": "node.party", "style": {"width": 40, "height": 40, "font-size": 17, "font-weight": 600}},
+    {"selector": "node.Company", "style": {"width": 50, "height": 36}},
+    {"selector": "node.identifier", "style": {"width": 20, "height": 20}},
+    {"selector": "node.event", "style": {"width": 14, "height": 14, "background-color": "#e0e0e0"}},
     *({"selector": f".{label}", "style": {"shape": shape}} for label, shape in _SHAPES.items()),
-    {"selector": ".scored", "style": {"background-color": "mapData(heat, 0, 1, #e3f2fd, #b71c1c)"}},
-    {"selector": ".ring", "style": {"border-width": 4, "border-color": "data(ring_colour)"}},
+    {"selector": "node.labelled", "style": _LABEL_TEXT},
+    {
+        "selector": ".scored",
+        "style": {"background-color": f"mapData(heat, 0, 1, {HEAT_COLOURS[0]}, {HEAT_COLOURS[1]})"},
+    },
+    {"selector": "node.highlight", "style": {"border-width": 3, "border-color": HIGHLIGHT_COLOUR}},
+    {
+        "selector": ".ring",
+        "style": {
+            "border-width": 5,
+            "border-color": "data(ring_colour)",
+            "underlay-color": "data(ring_colour)",
+            "underlay-opacity": 0.28,
+            "underlay-padding": 8,
+            "underlay-shape": "ellipse",
+        },
+    },
     {"selector": ".ring-fill", "style": {"background-color": "data(ring_colour)"}},
-    {
-        "selector": ".shared",
-        "style": {"border-width": 5, "border-color": "#ff9800", "width": 28, "height": 28},
-    },
-    {"selector": ".center", "style": {"width": 32, "height": 32, "font-weight": "bold"}},
-    {
-        "selector": "node.highlight",
-        "style": {"overlay-color": "#e53935", "overlay-opacity": 0.18, "overlay-padding": 6},
-    },
+    {"selector": ".shared", "style": {"border-width": 5, "border-color": SHARED_COLOUR}},
+    {"selector": "node.center", "style": {"font-weight": 800}},
     {
         "selector": "node.more",
         "style": {
+            **_LABEL_TEXT,
             "shape": "round-tag",
             "background-color": "#eceff1",
             "border-width": 1,
             "border-color": "#90a4ae",
-            "width": 14,
-            "height": 14,
+            "width": 12,
+            "height": 12,
+            "font-size": 10,
             "font-style": "italic",
+            "color": "#546e7a",
         },
     },
     {
         "selector": "edge",
-        "style": {"width": 1.2, "line-color": "#90a4ae", "curve-style": "haystack", "opacity": 0.8},
+        "style": {"width": 1.2, "line-color": "#b0bec5", "curve-style": "haystack", "opacity": 0.9},
     },
-    {"selector": "edge.TRANSFER", "style": {"line-color": "#1e88e5"}},
+    # Money has a direction: transfers get an arrow (haystack edges cannot draw one).
+    {
+        "selector": "edge.TRANSFER",
+        "style": {
+            "line-color": TRANSFER_COLOUR,
+            "curve-style": "bezier",
+            "target-arrow-shape": "triangle",
+            "target-arrow-color": TRANSFER_COLOUR,
+            "arrow-scale": 0.8,
+        },
+    },
+    {
+        "selector": "edge.labelled",
+        "style": {
+            **_LABEL_TEXT,
+            "curve-style": "bezier",
+            "font-size": 10,
+            "color": "#455a64",
+            "text-outline-width": 0,
+            "text-rotation": "autorotate",
+            "text-background-color": "#ffffff",
+            "text-background-opacity": 0.85,
+            "text-background-padding": 1,
+            "min-zoomed-font-size": 6,
+        },
+    },
     {"selector": "edge.more", "style": {"line-style": "dotted"}},
-    {"selector": "edge.highlight", "style": {"width": 3.5, "line-color": "#e53935", "opacity": 1}},
-    {"selector": ":selected", "style": {"border-width": 3, "border-color": "#000"}},
+    {
+        "selector": "edge.highlight",
+        "style": {
+            "width": 3,
+            "line-color": HIGHLIGHT_COLOUR,
+            "target-arrow-color": HIGHLIGHT_COLOUR,
+            "opacity": 1,
+            "z-index": 10,
+        },
+    },
+    {
+        "selector": "node.selected, node:selected",
+        "style": {
+            **_LABEL_TEXT,
+            "border-width": 5,
+            "border-color": "#000000",
+            "underlay-color": "#000000",
+            "underlay-opacity": 0.18,
+            "underlay-padding": 10,
+            "z-index": 20,
+        },
+    },
+    {
+        "selector": "edge:selected",
+        "style": {"width": 4, "line-color": "#000000", "target-arrow-color": "#000"},
+    },
 ]
 
-_COLOUR_LABELS = {
+#: What the colour-by choices are called, on the radio buttons and in the legend.
+COLOUR_LABELS = {
     "risk_score": "risk score",
     "accomplice_score": "accomplice score",
     "pagerank": "PageRank",
@@ -128,7 +223,7 @@ def _workspace() -> Any:
         html.H6("Colour by", className="mt-3"),
         dbc.RadioItems(
             id="colour-by",
-            options=[{"label": _COLOUR_LABELS[c], "value": c} for c in COLOUR_BY],
+            options=[{"label": COLOUR_LABELS[c], "value": c} for c in COLOUR_BY],
             value="risk_score",
             className="small",
         ),
@@ -157,12 +252,20 @@ def _workspace() -> Any:
             elements=[],
             layout={"name": "preset", "fit": True, "padding": 30},
             stylesheet=STYLESHEET,
-            style={"width": "100%", "height": "620px", "border": "1px solid #cfd8dc", "background": "#fff"},
-            minZoom=0.1,
-            maxZoom=3,
+            style={"width": "100%", "height": "660px", "border": "1px solid #cfd8dc", "background": "#fff"},
+            minZoom=0.05,
+            # Also the most a fit zooms in: a handful of nodes is drawn at a readable size, not huge.
+            maxZoom=1.5,
             boxSelectionEnabled=False,
         ),
-        html.Div(id="canvas-status", className="small text-muted"),
+        html.Div(
+            [
+                html.Span(id="canvas-status", className="text-muted"),
+                html.Span(id="canvas-hover", className="canvas-hover"),
+            ],
+            className="small canvas-lines",
+        ),
+        html.Div(id="canvas-legend", className="canvas-legend"),
     ]
     right = [
         dbc.ButtonGroup(
@@ -178,7 +281,7 @@ def _workspace() -> Any:
         html.Div(id="entity-panel", className="mt-2", style={"maxHeight": "720px", "overflowY": "auto"}),
     ]
     return dbc.Row(
-        [dbc.Col(left, width=3), dbc.Col(middle, width=6), dbc.Col(right, width=3)], className="mt-2"
+        [dbc.Col(left, width=2), dbc.Col(middle, width=7), dbc.Col(right, width=3)], className="mt-2"
     )
 
 

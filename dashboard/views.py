@@ -10,11 +10,15 @@
 ...                              at="2023-01-10T09:30:00Z")])
 >>> timeline_rows(net)
 [{'at': '2023-01-10 09:30', 'what': 'TRANSFER', 'from': 'A1', 'to': 'A2'}]
+>>> relationship_counts(net)
+({'OWNS_ACCOUNT': 1}, 0)
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -28,14 +32,19 @@ from api.schemas import (
     RingPublic,
     RingSummaryPublic,
 )
+from dashboard.graphview import HOLDING_TYPES, node_kind
+from dashboard.layout import COLOUR_LABELS, HEAT_COLOURS, HIGHLIGHT_COLOUR, SHARED_COLOUR, UNSCORED_COLOUR
 
 __all__ = [
+    "PANEL_ROWS",
     "TIMELINE_TYPES",
     "case_summary",
     "entity_panel",
     "explanation_of",
+    "legend",
     "paths_summary",
     "pins_list",
+    "relationship_counts",
     "ring_panel",
     "ring_rows",
     "search_hits",
@@ -55,6 +64,25 @@ TIMELINE_TYPES = (
     "DECLARED_IN",
     "SCANNED",
 )
+#: Rows of a list in the side panel before "and N more".
+PANEL_ROWS = 12
+#: What the legend draws for each label: the canvas shape, as a character.
+_GLYPHS = {
+    "Person": "●",
+    "Company": "▬",
+    "Account": "■",
+    "Phone": "◆",
+    "Email": "◆",
+    "Address": "◆",
+    "Passport": "◆",
+    "Declaration": "▲",
+    "Parcel": "⬢",
+    "PurchaseRecord": "◣",
+    "Trip": "▼",
+    "XRayHit": "★",
+    "Document": "▰",
+    "WatchlistEntry": "⬣",
+}
 
 
 def timeline_rows(network: NetworkPublic) -> list[dict[str, str]]:
@@ -128,21 +156,66 @@ def _pairs(title: str, values: dict[str, Any]) -> list[Any]:
     return [html.Div(title, className="fw-semibold small mt-1"), html.Ul(items, className="small mb-1")]
 
 
-def entity_panel(entity: EntityPublic, neighbours: list[dict[str, Any]]) -> Any:
-    """The side panel: identifiers, scores with their meaning, the risk explanation, features, rings and
-    the riskiest neighbours on the canvas."""
+def relationship_counts(network: NetworkPublic) -> tuple[dict[str, int], int]:
+    """The centre's relationships in a one-hop network, counted by type (most first), and how many more
+    the network's cap left off."""
+    counts = Counter(link.type for link in network.links if network.center in (link.source, link.target))
+    more = next((n.more or 0 for n in network.nodes if n.id == network.center), 0)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), more
+
+
+def _capped(items: list[Any], left_off: int = 0, *, list_id: str | None = None) -> Any:
+    """A list of at most :data:`PANEL_ROWS` rows and an "and N more" row for the rest."""
+    shown = items[:PANEL_ROWS]
+    more = len(items) - len(shown) + left_off
+    rows = [*shown, *([html.Li(f"and {more} more", className="small text-muted")] if more else [])]
+    return html.Ul(rows, id=list_id) if list_id else html.Ul(rows)
+
+
+def _identifiers(entity: EntityPublic) -> list[Any]:
+    """The identifier nodes a party holds (phones, e-mails, addresses, passports, accounts), or for an
+    identifier the parties holding it; links to other identifiers (a transfer) are relationships."""
+    held = [i for i in entity.identifiers if i.relationship in HOLDING_TYPES]
+    if node_kind(entity.label) == "identifier":
+        title = "Held by"
+        rows = [
+            html.Li([html.B(i.name or i.key), html.Span(f" {i.label}:{i.key}", className="text-muted")])
+            for i in held
+        ]
+    else:
+        title = "Identifiers"
+        rows = [html.Li([html.Span(f"{i.label} ", className="text-muted"), i.key]) for i in held]
+    if not rows:
+        return [html.H6(title, className="mt-2"), html.P("none", className="small text-muted")]
+    return [
+        html.H6(title, className="mt-2"),
+        html.Div(_capped(rows, list_id="entity-identifiers"), className="small"),
+    ]
+
+
+def _relationships(counts: dict[str, int], more: int) -> list[Any]:
+    rows = [html.Li(f"{kind.lower().replace('_', ' ')}: {count}") for kind, count in counts.items()]
+    if more:
+        rows.append(html.Li(f"and {more} more (not counted by type)", className="text-muted"))
+    return [
+        html.H6("Relationships", className="mt-2"),
+        html.Ul(
+            rows or [html.Li("none", className="text-muted")], id="entity-relationships", className="small"
+        ),
+    ]
+
+
+def entity_panel(
+    entity: EntityPublic, neighbours: list[dict[str, Any]], relationships: tuple[dict[str, int], int]
+) -> Any:
+    """The side panel: identifiers held, relationships by type, scores with their meaning, the risk
+    explanation, features, rings and the riskiest neighbours on the canvas."""
     parts: list[Any] = [
         html.H5(entity.name or entity.key, id="entity-title"),
         html.Div(f"{entity.label}:{entity.key}", className="small text-muted"),
+        *_identifiers(entity),
+        *_relationships(*relationships),
     ]
-    parts.append(html.H6("Identifiers", className="mt-2"))
-    parts.append(
-        html.Ul(
-            [html.Li(f"{i.relationship} {i.label} {i.key}", className="small") for i in entity.identifiers]
-        )
-        if entity.identifiers
-        else html.P("none", className="small text-muted")
-    )
     parts.append(html.H6("Scores", className="mt-2"))
     parts.append(
         html.Ul(
@@ -187,6 +260,44 @@ def entity_panel(entity: EntityPublic, neighbours: list[dict[str, Any]]) -> Any:
             )
         )
     return html.Div(parts)
+
+
+def _label_words(label: str) -> str:
+    """``XRayHit`` -> ``x-ray hit``, ``PurchaseRecord`` -> ``purchase record``: labels as words."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", label.replace("XRay", "X-ray")).lower()
+
+
+def _key(mark: Any, text: str, **style: str) -> Any:
+    return html.Span([html.Span(mark, className="legend-mark", style=style), text], className="legend-item")
+
+
+def legend(entries: dict[str, Any], colour_by: str) -> Any:
+    """The canvas's legend: shapes of the kinds on it, what the fill means, ring colours, and the marks
+    for shared identifiers, the path or ring evidence, the selection and "and N more" (nothing for an
+    empty canvas)."""
+    if not entries["labels"]:
+        return []
+    shapes = [_key(_GLYPHS.get(label, "●"), _label_words(label)) for label in entries["labels"]]
+    if colour_by == "ring":
+        fill = [_key("●", "no ring", color=UNSCORED_COLOUR)]
+    else:
+        bar = html.Span(
+            className="legend-scale",
+            style={"background": f"linear-gradient(to right, {HEAT_COLOURS[0]}, {HEAT_COLOURS[1]})"},
+        )
+        fill = [
+            html.Span([f"{COLOUR_LABELS[colour_by]}: low ", bar, " high"], className="legend-item"),
+            _key("●", "not scored", color=UNSCORED_COLOUR),
+        ]
+    rings = [_key("◉", f"ring: {r['scheme']}", color=r["colour"]) for r in entries["rings"]]
+    marks = [
+        *([_key("◯", "shared identifier", color=SHARED_COLOUR)] if entries["shared"] else []),
+        *([_key("━", "path / ring evidence", color=HIGHLIGHT_COLOUR)] if entries["highlight"] else []),
+        _key("◯", "selected"),
+        *([_key("▸", "click 'and N more' for the rest")] if entries["more"] else []),
+    ]
+    rows = [("nodes", shapes), ("fill", fill), ("marks", rings + marks)]
+    return [html.Div([html.B(title), *items], className="legend-row") for title, items in rows if items]
 
 
 def paths_summary(found: PathsPublic) -> Any:

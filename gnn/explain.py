@@ -12,8 +12,10 @@ import json
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import numpy.typing as npt
 import torch
 from torch import Tensor
+from torch_geometric.data import HeteroData
 from torch_geometric.explain import Explainer, GNNExplainer
 
 from gnn.hetero import HeteroGraph
@@ -47,16 +49,25 @@ class NodeExplanation:
 
 
 class _OneType(torch.nn.Module):
-    """The classifier's logits for one node type: the Explainer wants a tensor, not a dict."""
+    """The classifier's logits for one node type, from the non-empty parts of a graph.
 
-    def __init__(self, model: torch.nn.Module, label: str) -> None:
+    The Explainer wants a tensor, not a dict, and cannot mask an empty node or edge type; the model
+    wants every type it was built with, so the empty ones are put back here.
+    """
+
+    def __init__(self, model: torch.nn.Module, label: str, data: HeteroData) -> None:
         super().__init__()
         self.model = model
         self.label = label
+        self.empty_x = {t: x for t, x in data.x_dict.items() if x.size(0) == 0}
+        self.empty_edges = {t: e for t, e in data.edge_index_dict.items() if e.size(1) == 0}
 
     def forward(self, x: dict[str, Tensor], edge_index: dict[tuple[str, str, str], Tensor]) -> Tensor:
-        out: Tensor = self.model(x, edge_index)[self.label]
-        return out
+        out: dict[str, Tensor] = self.model({**self.empty_x, **x}, {**self.empty_edges, **edge_index})
+        # GNNExplainer wants a gradient for every mask, even of relationships too far away to matter;
+        # a zero-weighted term through every node type's output gives them one, of zero.
+        untouched = sum(logits.sum() for logits in out.values())
+        return out[self.label] + 0.0 * untouched
 
 
 def explain_node(
@@ -69,25 +80,38 @@ def explain_node(
     model_version: str,
     top: int = 5,
     epochs: int = 100,
+    hops: int = 2,
     seed: int = 0,
 ) -> NodeExplanation:
-    """Explain the score of projection node ``node`` (of type ``label``) under ``model``."""
-    local = int(graph.local_index(label, [node])[0])
-    if local < 0:
+    """Explain the score of projection node ``node`` (of type ``label``) under ``model``.
+
+    ``hops`` is the model's number of message-passing layers: how far its receptive field reaches.
+    """
+    if int(graph.local_index(label, [node])[0]) < 0:
         raise ValueError(f"node {node} is not a {label} of the graph the model scores")
+    # Only the node's receptive field can move its score: explaining there is exact and far cheaper
+    # than learning masks over the whole graph.
+    sub, kept = _receptive_field(graph, projection, node, hops)
+    local = int(np.searchsorted(kept[label], node))
+    model.eval()
+    with torch.no_grad():
+        score = float(torch.sigmoid(model(sub.x_dict, sub.edge_index_dict)[label][local, 0]))
     torch.manual_seed(seed)
     explainer = Explainer(
-        model=_OneType(model.eval(), label),
+        # In eval mode from the start: the Explainer puts the model back in the mode it found it in.
+        model=_OneType(model, label, sub).eval(),
         algorithm=GNNExplainer(epochs=epochs),
         explanation_type="model",
         node_mask_type="attributes",
         edge_mask_type="object",
         model_config={"mode": "binary_classification", "task_level": "node", "return_type": "raw"},
     )
-    data = graph.data
-    explanation = explainer(data.x_dict, data.edge_index_dict, index=local)
-    with torch.no_grad():
-        score = float(torch.sigmoid(model(data.x_dict, data.edge_index_dict)[label][local, 0]))
+    data = sub
+    explanation = explainer(
+        {t: x for t, x in data.x_dict.items() if x.size(0)},
+        {t: e for t, e in data.edge_index_dict.items() if e.size(1)},
+        index=local,
+    )
     feature_weight = np.zeros(len(graph.feature_names))
     neighbours: list[Contribution] = []
     for node_type, mask in explanation.node_mask_dict.items():
@@ -97,7 +121,7 @@ def explain_node(
         for at in np.argsort(-per_node)[:top]:
             if per_node[at] <= 0:
                 break
-            other = int(graph.node_index[node_type][at])
+            other = int(kept[node_type][at])
             if other != node:
                 neighbours.append(Contribution(":".join(projection.key_of(other)), float(per_node[at])))
     relationships: list[Contribution] = []
@@ -107,8 +131,8 @@ def explain_node(
         for at in np.argsort(-weights)[:top]:
             if weights[at] <= 0:
                 break
-            start = projection.key_of(int(graph.node_index[edge_type[0]][edges[0, at]]))
-            end = projection.key_of(int(graph.node_index[edge_type[2]][edges[1, at]]))
+            start = projection.key_of(int(kept[edge_type[0]][edges[0, at]]))
+            end = projection.key_of(int(kept[edge_type[2]][edges[1, at]]))
             what = f"({':'.join(start)})-[{edge_type[1]}]->({':'.join(end)})"
             relationships.append(Contribution(what, float(weights[at])))
     return NodeExplanation(
@@ -122,6 +146,29 @@ def explain_node(
         _top(neighbours, top),
         _top(relationships, top),
     )
+
+
+def _receptive_field(
+    graph: HeteroGraph, projection: Projection, node: int, hops: int
+) -> tuple[HeteroData, dict[str, npt.NDArray[np.int64]]]:
+    """The graph induced by the nodes within ``hops`` of ``node``; per type, their projection indices."""
+    csr = projection.csr("both")
+    reached = np.zeros(projection.num_nodes, dtype=bool)
+    reached[node] = True
+    frontier = np.array([node], dtype=np.int64)
+    for _ in range(hops):
+        if not len(frontier):
+            break
+        neighbours = np.concatenate([csr.neighbours(int(v)) for v in frontier])
+        frontier = np.unique(neighbours[~reached[neighbours]])
+        reached[frontier] = True
+    kept: dict[str, npt.NDArray[np.int64]] = {}
+    positions: dict[str, Tensor] = {}
+    for node_type, nodes in graph.node_index.items():
+        inside = np.flatnonzero(reached[nodes])
+        kept[node_type] = nodes[inside]
+        positions[node_type] = torch.from_numpy(inside)
+    return graph.data.subgraph(positions), kept
 
 
 def _top(items: list[Contribution], top: int) -> tuple[Contribution, ...]:

@@ -29,6 +29,7 @@ Example
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -84,7 +85,9 @@ class Standardiser:
 
     @classmethod
     def fit(cls, features: NodeFeatures) -> Standardiser:
-        with np.errstate(invalid="ignore"):
+        # A column with no value anywhere (no node has the score yet) scales as 0 +- 1.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
             mean = np.nan_to_num(np.nanmean(features.values, axis=0)) if len(features.values) else None
             std = np.nan_to_num(np.nanstd(features.values, axis=0)) if len(features.values) else None
         if mean is None or std is None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor
-from torch.nn import functional
 from torch_geometric.data import HeteroData
 from torch_geometric.nn import Linear, SAGEConv, to_hetero
 
@@ -37,13 +36,15 @@ class SageStack(torch.nn.Module):
     def __init__(self, hidden: int, layers: int, dropout: float, out_channels: int | None) -> None:
         super().__init__()
         self.convs = torch.nn.ModuleList(SAGEConv((-1, -1), hidden) for _ in range(layers))
-        self.dropout = dropout
+        # A module, not functional dropout: to_hetero traces the forward once, and a training flag
+        # passed as an argument would be frozen at its value during tracing.
+        self.dropout = torch.nn.Dropout(dropout)
         self.head = Linear(-1, out_channels) if out_channels else None
 
     def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
         for conv in self.convs:
             x = conv(x, edge_index).relu()
-            x = functional.dropout(x, p=self.dropout, training=self.training)
+            x = self.dropout(x)
         return self.head(x) if self.head is not None else x
 
 

@@ -57,6 +57,8 @@ MODEL_NAME = "offender"
 TARGET_LABELS = ("Person", "Company")
 #: Features computed from the watchlist, the very labels being learned: never inputs.
 WATCHLIST_DERIVED = ("accomplice_score", "money_accomplice_score")
+#: GNNExplainer's optimisation steps per explained node (a few seconds each on a shared CPU).
+EXPLAIN_EPOCHS = 50
 #: Labels whose nodes carry analytics or risk scores worth reading as features.
 _SCORED_LABELS = ("Person", "Company", "Account", "Declaration")
 ProgressHook = Callable[[str, int, int | None], None]
@@ -247,6 +249,7 @@ def score(
                 ).records
             written[label] += sum(int(r["written"]) for r in records)
     explained = 0
+    layers = int(saved.card["config"]["layers"])
     if explain_top:
         ranked = sorted(
             (
@@ -261,7 +264,16 @@ def score(
             _write_explanation(
                 driver,
                 settings,
-                explain_node(model, graph, projection, label, chosen, model_version=model_version),
+                explain_node(
+                    model,
+                    graph,
+                    projection,
+                    label,
+                    chosen,
+                    model_version=model_version,
+                    hops=layers,
+                    epochs=EXPLAIN_EPOCHS,
+                ),
             )
             explained += 1
     writer.finish_run(run, {**{f"scored_{k.lower()}": v for k, v in written.items()}, "explained": explained})
@@ -301,6 +313,8 @@ def explain(
         label,
         projection.index(label, key),
         model_version=f"{saved.name} {saved.version}",
+        hops=int(saved.card["config"]["layers"]),
+        epochs=EXPLAIN_EPOCHS,
     )
     _write_explanation(driver, settings, explanation)
     return explanation

@@ -64,12 +64,14 @@ __all__ = [
 #: ``(phase, done, total)``: called after each read, as the ingest's progress hook is.
 ProgressHook = Callable[[str, int, int | None], None]
 
-#: Start nodes per relationship read: bounds the lists the server builds for one record. Each read
-#: scans the whole type, so a graph of a few million relationships reads each type at once.
+#: Start nodes per Cypher relationship read: bounds the lists the server builds for one record. Each
+#: read scans the whole type, so a graph of a few million relationships reads each type at once.
 START_NODES_PER_READ = 500_000
 #: Nodes or relationships per record of a packed read: 2 MiB per column, so the server reads the next
 #: chunk from the store while this process unpacks one.
 PACKED_CHUNK = 1 << 18
+#: Every internal id: the packed read takes all start nodes in one pass.
+_ALL_IDS = 2**63 - 1
 #: Reads in flight at once: the server answers one per core while this process unpacks another.
 READ_THREADS = min(4, os.cpu_count() or 2)
 
@@ -251,9 +253,16 @@ def read_projection(
     report = progress or (lambda _phase, _done, _total: None)
     rel_types = spec.projected_rel_types
     with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="projection") as pool:
+        # The packed read needs no node ids: it runs beside the node reads, on another server thread.
+        packed_read = pool.submit(_read_packed_relationships, reader, spec) if packed else None
         nodes = _read_nodes(pool, reader, spec, report)
-        by_label = dict(zip(spec.projected_labels, nodes.ids, strict=True))
-        columns = _read_relationships(pool, reader, spec, by_label, report)
+        if packed_read is None:
+            by_label = dict(zip(spec.projected_labels, nodes.ids, strict=True))
+            read = _read_each_type(pool, reader, spec, by_label, report)
+        else:
+            read = packed_read.result()
+            report("relationships", 1, 1)
+    columns = [read.get(rel_type, _Relationships()) for rel_type in rel_types]
     projection = _assemble(spec, nodes, rel_types, columns)
     projection.csr("out")
     return projection
@@ -277,14 +286,8 @@ def _read_nodes(
     return nodes
 
 
-def _read_relationships(
-    pool: ThreadPoolExecutor,
-    reader: _Reader,
-    spec: ProjectionSpec,
-    by_label: dict[str, _I64],
-    report: ProgressHook,
-) -> list[_Relationships]:
-    params = {
+def _read_params(spec: ProjectionSpec) -> dict[str, Any]:
+    return {
         "windowed": spec.windowed,
         "since": _epoch(spec.since) if spec.since else None,
         "until": _epoch(spec.until) if spec.until else None,
@@ -293,30 +296,28 @@ def _read_relationships(
         "default_weight": float(spec.default_weight),
         "no_time": math.nan,
     }
-    # A window asks for events inside it: a type without times has none there, and is not read.
-    wanted = [t for t in spec.projected_rel_types if SCHEMA.time_of(t) or not spec.windowed]
-    if reader.packed:
-        read = _read_packed_relationships(pool, reader, wanted, by_label, params, report)
-    else:
-        read = _read_each_type(pool, reader, wanted, by_label, params, report)
-    return [read.get(rel_type, _Relationships()) for rel_type in spec.projected_rel_types]
+
+
+def _types_read(spec: ProjectionSpec) -> list[str]:
+    """A window asks for events inside it: a type without times has none there, and is not read."""
+    return [t for t in spec.projected_rel_types if SCHEMA.time_of(t) or not spec.windowed]
 
 
 def _read_each_type(
     pool: ThreadPoolExecutor,
     reader: _Reader,
-    rel_types: Sequence[str],
+    spec: ProjectionSpec,
     by_label: dict[str, _I64],
-    params: dict[str, Any],
     report: ProgressHook,
 ) -> dict[str, _Relationships]:
     """Cypher reads: each type on its own, in chunks of start nodes."""
+    params = _read_params(spec)
     reads = {
         rel_type: [
             pool.submit(reader.relationships, rel_type, ids, params)
             for ids in _id_ranges(_start_ids(rel_type, by_label), START_NODES_PER_READ)
         ]
-        for rel_type in rel_types
+        for rel_type in _types_read(spec)
     }
     columns = {}
     for rel_type, chunks in reads.items():
@@ -328,40 +329,26 @@ def _read_each_type(
     return columns
 
 
-def _read_packed_relationships(
-    pool: ThreadPoolExecutor,
-    reader: _Reader,
-    rel_types: Sequence[str],
-    by_label: dict[str, _I64],
-    params: dict[str, Any],
-    report: ProgressHook,
-) -> dict[str, _Relationships]:
-    """Packed reads: every type in one pass over the start nodes, split into ranges read side by side.
+def _read_packed_relationships(reader: _Reader, spec: ProjectionSpec) -> dict[str, _Relationships]:
+    """Packed read: every type in one pass over the start nodes, by type.
 
     The server returns relationships grouped by start node with a type code each; a stable sort by that
     code (a radix sort of one byte) puts them in type order and keeps them grouped by node within a type.
     """
-    starts = [label for label in by_label if any(label in SCHEMA.relationship(t).start for t in rel_types)]
-    ids = _joined([by_label[label] for label in starts], np.int64)
-    if not rel_types or not len(ids):
-        return {}
-    reads = max(READ_THREADS, -(-len(ids) // START_NODES_PER_READ))
-    pending = [
-        pool.submit(reader.relationships_of_types, rel_types, starts, ranged, params)
-        for ranged in _id_ranges(ids, -(-len(ids) // reads))
+    params = _read_params(spec)
+    rel_types = _types_read(spec)
+    starts = [
+        label
+        for label in spec.projected_labels
+        if any(label in SCHEMA.relationship(rel_type).start for rel_type in rel_types)
     ]
-    chunks: list[dict[str, npt.NDArray[Any]]] = []
-    for read in pending:
-        chunks.append(read.result())
-        report("relationships", len(chunks), len(pending))
-    type_code = _joined([chunk["type"] for chunk in chunks], np.int16)
-    order = np.argsort(type_code, kind="stable")
-    bounds = np.cumsum([0, *np.bincount(type_code, minlength=len(rel_types)).tolist()])
-    column = {name: _joined([chunk[name] for chunk in chunks], np.float64) for name in ("weight", "time")}
-    src = _joined([chunk["src"] for chunk in chunks], np.int64)[order]
-    dst = _joined([chunk["dst"] for chunk in chunks], np.int64)[order]
-    weight = column["weight"][order] if params["weighted"] else np.zeros(0)
-    time = column["time"][order]
+    if not rel_types or not starts:
+        return {}
+    read = reader.relationships_of_types(rel_types, starts, (0, _ALL_IDS), params)
+    order = np.argsort(read["type"], kind="stable")
+    bounds = np.cumsum([0, *np.bincount(read["type"], minlength=len(rel_types)).tolist()])
+    src, dst, time = read["src"][order], read["dst"][order], read["time"][order]
+    weight = read["weight"][order] if params["weighted"] else np.zeros(0)
     found = {}
     for at, rel_type in enumerate(rel_types):
         part = slice(bounds[at], bounds[at + 1])
@@ -451,7 +438,7 @@ class _Reader:
                 chunk_size=PACKED_CHUNK,
             )
             ids = _unpacked(chunks, "ids", np.int64)
-            keys = np.asarray([key for chunk in chunks for key in chunk["keys"]], dtype=object)
+            keys = _keys(chunks)
             times = _unpacked(chunks, "time", np.float64)
         else:
             (record,) = self._read(nodes_statement(label, timed=timed), no_time=math.nan)
@@ -505,6 +492,17 @@ _RELATIONSHIP_COLUMNS: tuple[tuple[str, type[np.generic]], ...] = (
     ("weight", np.float64),
     ("time", np.float64),
 )
+
+
+def _keys(chunks: Sequence[dict[str, Any]]) -> _Keys:
+    """The keys of packed node chunks: split from their NUL-separated text, or as listed."""
+    keys: list[Any] = []
+    for chunk in chunks:
+        if chunk["keyText"] is None:
+            keys.extend(chunk["keys"])
+        else:
+            keys.extend(bytes(chunk["keyText"]).decode("utf-8").split("\0"))
+    return np.asarray(keys, dtype=object)
 
 
 def _unpacked(chunks: Sequence[dict[str, Any]], column: str, dtype: type[np.generic]) -> npt.NDArray[Any]:

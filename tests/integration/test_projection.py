@@ -188,7 +188,6 @@ def test_the_servers_packed_reads_give_the_projection_cypher_gives(
     by_cypher = read_projection(world, settings, spec, packed=False)
     packed = read_projection(world, settings, spec, packed=True)
     monkeypatch.setattr(graph.projector, "PACKED_CHUNK", 1)  # a record per node and per relationship
-    monkeypatch.setattr(graph.projector, "START_NODES_PER_READ", 1)  # a read per start node
     packed_one_by_one = read_projection(world, settings, spec, packed=True)
     for other in (packed, packed_one_by_one):
         assert other.labels == by_cypher.labels and other.rel_types == by_cypher.rel_types

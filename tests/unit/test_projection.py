@@ -136,3 +136,24 @@ def test_csr_out_holds_exactly_the_relationships(pairs: list[tuple[int, int]]) -
     )
     assert rebuilt == sorted(pairs)
     assert sorted(csr.edge.tolist()) == list(range(len(pairs)))
+
+
+@given(
+    st.lists(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=15), max_size=4),
+    st.sampled_from(["out", "in", "both"]),
+)
+def test_each_nodes_relationships_keep_projection_order_in_every_direction(
+    reads: list[list[tuple[int, int]]], direction: str
+) -> None:
+    # Reads grouped by start node (sorted runs, as the server's packed reads) or in any order.
+    pairs = [pair for read in reads for pair in sorted(read)] + [pair for read in reads for pair in read]
+    nodes = [("Account", str(i)) for i in range(10)]
+    projection = Projection.from_edges(nodes, [(s, d, "TRANSFER") for s, d in pairs])
+    csr = projection.csr(direction)  # type: ignore[arg-type]
+    ends = {"out": [(0, 1)], "in": [(1, 0)], "both": [(0, 1), (1, 0)]}[direction]
+    for node in range(10):
+        expected = [
+            (e, pairs[e][far]) for near, far in ends for e in range(len(pairs)) if pairs[e][near] == node
+        ]
+        row = slice(csr.indptr[node], csr.indptr[node + 1])
+        assert list(zip(csr.edge[row].tolist(), csr.indices[row].tolist(), strict=True)) == expected

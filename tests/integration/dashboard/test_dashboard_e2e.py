@@ -226,6 +226,16 @@ def test_ring_on_canvas_and_a_path_between_two_members(
     parties = [f"{m.label}:{m.key}" for m in planted_ring.members if m.label in ("Person", "Company")]
     _wait(browser).until(lambda b: set(parties) <= set(_canvas_nodes(b)))
     browser.find_element(By.CSS_SELECTOR, "input[value='ring']").click()
+    # The side panel of the ring's centre: identifiers held (no transfers among them), counts by type.
+    panel = _wait(browser).until(ec.visibility_of_element_located((By.ID, "entity-relationships")))
+    assert ": " in panel.text and "TRANSFER" not in browser.find_element(By.ID, "entity-panel").text
+    # Every party of the ring is named, in its ring's colour, and inside the view (it was fitted).
+    shown: list[str] = browser.execute_script(
+        _CY + "const cy = el._cyreg.cy; return cy.nodes('.ring.labelled').filter(n => {"
+        "const p = n.renderedPosition(); return p.x > 0 && p.y > 0 && p.x < cy.width() && p.y < cy.height();"
+        "}).map(n => n.id());"
+    )
+    assert set(parties) <= set(shown)
     time.sleep(0.5)  # the colour change is drawn by the browser; nothing to wait on
     browser.execute_script("window.scrollTo(0, 0)")
     _shot(browser, "workspace-ring")

@@ -26,6 +26,7 @@ from api.schemas import (
     EntityRef,
     EntityScoresPublic,
     EntitySummaryPublic,
+    IdentifierPublic,
     NetworkLinkPublic,
     NetworkNodePublic,
     NetworkPublic,
@@ -61,13 +62,25 @@ class FakeInvestigation:
 
     def entity(self, ref: EntityRef) -> EntityPublic:
         explanation = json.dumps({"probability": 0.9, "models": {"fraudnet": 1.2}, "features": {"x": 0.5}})
+        # As the API answers: a party's identifiers; for an account its holder, and its transfers too.
+        held: dict[str, list[tuple[str, str, str, str | None]]] = {
+            "Person:P1": [("HAS_PHONE", "Phone", "+8210", None), ("OWNS_ACCOUNT", "Account", "A1", None)],
+            "Account:A1": [
+                ("OWNS_ACCOUNT", "Person", "P1", "Kim Min-su"),
+                ("TRANSFER", "Account", "A2", None),
+            ],
+        }
+        identifiers = held.get(ref.node_id, [])
         return EntityPublic(
             label=ref.label,
             key=ref.key,
             labels=[ref.label],
             name="Kim Min-su",
             properties={"risk_explanation": explanation},
-            identifiers=[],
+            identifiers=[
+                IdentifierPublic(relationship=kind, label=label, key=key, name=name)
+                for kind, label, key, name in identifiers
+            ],
             scores=[],
             features=[],
             rings=[],
@@ -292,7 +305,7 @@ def test_opening_an_entity_draws_its_network_with_caps_scores_and_shared_identif
     token = _login(bench, access, Role.ANALYST)
     canvas, selection, _, shown = callbacks.open_entity(bench, token, "Person:P1", None, None, None)
     assert not shown and selection == "Person:P1"
-    drawn, layout, status = callbacks.render(canvas, None, None, None, "risk_score")
+    drawn, layout, status, _ = callbacks.render(canvas, None, None, None, "risk_score")
     by_id = {e["data"]["id"]: e for e in drawn}
     assert by_id["more:Person:P1"]["data"]["caption"] == "and 7 more"
     assert "shared" in by_id[PHONE]["classes"]
@@ -407,7 +420,116 @@ def test_the_canvas_holds_at_most_its_cap_and_counts_the_rest() -> None:
     canvas = graphview.add_network(graphview.empty_canvas(), network, 700)
     assert len(canvas["nodes"]) == graphview.MAX_CANVAS_NODES and canvas["full"]
     assert canvas["nodes"]["Person:C"]["more"] == 700 - (graphview.MAX_CANVAS_NODES - 1)
-    drawn, _, status = callbacks.render(canvas, None, None, None, "risk_score")
+    drawn, _, status, _ = callbacks.render(canvas, None, None, None, "risk_score", "Person:N1")
+    labelled_edges = [
+        e["data"]["target"] for e in drawn if "source" in e["data"] and "labelled" in e["classes"]
+    ]
+    assert labelled_edges == ["Person:N1"]
     positions = {(e["position"]["x"], e["position"]["y"]) for e in drawn if "position" in e}
     assert len(positions) > graphview.MAX_CANVAS_NODES - 5
     assert "canvas is full" in status
+
+
+def _by_id(component: Any, wanted: str) -> Any:
+    """The Dash component with id ``wanted`` inside ``component``."""
+    if getattr(component, "id", None) == wanted:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = _by_id(child, wanted)
+            if found is not None:
+                return found
+    return None
+
+
+def test_side_panel_lists_held_identifiers_not_transfers_and_counts_relationships_by_type(
+    bench: Workbench, access: AccessStore
+) -> None:
+    token = _login(bench, access, Role.ANALYST)
+    canvas, *_ = callbacks.open_entity(bench, token, "Person:P1", None, None, None)
+    panel, *_ = callbacks.show_selection(bench, token, "Person:P1", canvas)
+    assert str(_by_id(panel, "entity-identifiers")).count("Li(") == 2
+    assert "+8210" in str(_by_id(panel, "entity-identifiers"))
+    counts = str(_by_id(panel, "entity-relationships"))
+    assert "has phone: 1" in counts and "owns account: 1" in counts and "and 7 more" in counts
+    panel, *_ = callbacks.show_selection(bench, token, "Account:A1", canvas)
+    held_by = str(_by_id(panel, "entity-identifiers"))
+    assert "Held by" in str(panel) and "Kim Min-su" in held_by and "A2" not in held_by
+
+
+def test_parties_are_big_and_named_the_rest_small_and_labelled_only_when_they_matter(
+    bench: Workbench, access: AccessStore
+) -> None:
+    token = _login(bench, access, Role.ANALYST)
+    canvas, *_ = callbacks.open_entity(bench, token, "Person:P1", None, None, None)
+    drawn, *_ = callbacks.render(canvas, None, None, None, "risk_score", "Person:P2")
+    classes = {e["data"]["id"]: e["classes"].split() for e in drawn}
+    captions = {e["data"]["id"]: e["data"].get("caption") for e in drawn}
+    assert {"party", "labelled"} <= set(classes["Person:P2"]) and captions["Person:P2"] == "name of P2"
+    assert "selected" in classes["Person:P2"] and "selected" not in classes["Person:P1"]
+    assert {"identifier", "shared", "labelled"} <= set(classes[PHONE])
+    assert "identifier" in classes["Account:A1"] and captions["Account:A1"] == "A1"
+    assert "labelled" in classes["Account:A1"]  # a small canvas names everything
+    crowded = {**canvas, "nodes": {**canvas["nodes"]}}
+    for i in range(graphview.NODE_LABEL_LIMIT):
+        crowded["nodes"][f"Trip:T{i}"] = {
+            **canvas["nodes"]["Account:A1"],
+            "id": f"Trip:T{i}",
+            "label": "Trip",
+        }
+    crowded_classes = {
+        e["data"]["id"]: e["classes"].split()
+        for e in callbacks.render(crowded, None, None, None, "risk_score", "Person:P2")[0]
+    }
+    assert "labelled" not in crowded_classes["Account:A1"] and "labelled" in crowded_classes["Person:P1"]
+    edges = [e for e in drawn if "source" in e["data"] and e["classes"] != "more"]
+    assert edges and all("labelled" in e["classes"] for e in edges)
+    assert any(e["data"]["caption"] == "has phone" for e in edges)
+    hovers = {e["data"]["id"]: e["data"].get("hover") for e in drawn}
+    assert "risk_score 0.8" in hovers["Person:P1"] and "name of P1" in hovers["Person:P1"]
+
+
+def test_a_drawn_ring_is_spaced_for_reading_fits_the_view_and_explains_itself(
+    bench: Workbench, access: AccessStore
+) -> None:
+    token = _login(bench, access, Role.ANALYST)
+    rows, *_ = callbacks.load_rings(bench, token, alerts=False, status=None)
+    canvas, *_ = callbacks.show_ring(bench, token, rows)
+    _, layout, _, legend = callbacks.render(canvas, None, None, None, "ring", "Person:P1")
+    assert "ring: shared_identifier" in str(legend) and "path / ring evidence" in str(legend)
+    # A new selection or colour keeps the view; new nodes (another ring, an expansion) fit it again.
+    assert callbacks.render(canvas, None, None, None, "ring", "Person:P2")[1] == layout
+    assert callbacks.render(canvas, None, None, None, "risk_score", None)[1] == layout
+    opened, *_ = callbacks.open_entity(bench, token, "Person:P1", None, None, None)
+    expanded, *_ = callbacks.expand(bench, token, opened, "more:Person:P1", None, None, None)
+    assert callbacks.render(expanded, None, None, None, "ring")[1] != layout
+
+
+def test_the_force_layout_keeps_nodes_apart_at_the_usual_edge_length() -> None:
+    # A hub with forty leaves and a second party on it: force layouts pack such leaves onto the hub.
+    nodes = [
+        _node("Account:HUB", 0),
+        _node("Person:OWNER", 1),
+        *(_node(f"Account:L{i}", 1) for i in range(40)),
+    ]
+    links = [
+        NetworkLinkPublic(type="TRANSFER", source="Account:HUB", target=n.id, at=None) for n in nodes[2:]
+    ]
+    links.append(NetworkLinkPublic(type="OWNS_ACCOUNT", source="Person:OWNER", target="Account:HUB", at=None))
+    network = NetworkPublic(center="Account:HUB", hops=1, nodes=nodes, links=links, truncated=False)
+    canvas = graphview.add_network(graphview.empty_canvas(), network, 100)
+    points = [(n["x"], n["y"]) for n in canvas["nodes"].values()]
+    closest = min(
+        ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+        for i, a in enumerate(points)
+        for b in points[i + 1 :]
+    )
+    assert closest > 50
+    hub = canvas["nodes"]["Account:HUB"]
+    lengths = sorted(
+        ((n["x"] - hub["x"]) ** 2 + (n["y"] - hub["y"]) ** 2) ** 0.5
+        for n in canvas["nodes"].values()
+        if n is not hub
+    )
+    assert 60 < lengths[len(lengths) // 2] < 300

@@ -1,21 +1,20 @@
 package org.bigfinder.launcher;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
+import org.eclipse.collections.impl.map.mutable.primitive.LongDoubleHashMap;
 import org.neo4j.exceptions.KernelException;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.internal.kernel.api.IndexQueryConstraints;
-import org.neo4j.internal.kernel.api.InternalIndexState;
 import org.neo4j.internal.kernel.api.NodeValueIndexCursor;
-import org.neo4j.internal.kernel.api.SchemaRead;
 import org.neo4j.internal.schema.IndexDescriptor;
-import org.neo4j.internal.schema.IndexType;
 import org.neo4j.internal.schema.SchemaDescriptors;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.values.storable.Value;
@@ -28,7 +27,8 @@ import org.neo4j.values.storable.Values;
  *
  * <p>Keys come from the label's range index on the key (the uniqueness constraint's) when it is online:
  * a sequential read of index pages, in key order, instead of a property-chain look-up per node. Without
- * one the label is scanned and each node's key read from the store.
+ * one the label is scanned and each node's key read from the store. Times likewise come from an index on
+ * the time property where there is one ({@link IndexedTimes}).
  */
 final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, AutoCloseable {
 
@@ -50,20 +50,25 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
     private final Source nodes;
     private final int chunk;
     private final Integer timeToken;
+    /** The times from the time property's index, or null: read from the store. */
+    private final LongDoubleHashMap indexedTimes;
     private ProjectionProcedures.NodeColumns pending;
 
-    private NodeScan(StoreReader reader, Source nodes, int chunk, Integer timeToken) {
+    private NodeScan(StoreReader reader, Source nodes, int chunk, Integer timeToken,
+                     LongDoubleHashMap indexedTimes) {
         this.reader = reader;
         this.nodes = nodes;
         this.chunk = chunk;
         this.timeToken = timeToken;
+        this.indexedTimes = indexedTimes;
     }
 
     /** {@code timeToken} null: times are not read (the column stays empty). */
     static NodeScan of(Transaction tx, KernelTransaction ktx, String label, int labelToken, int keyToken,
                        Integer timeToken, int chunk) {
         StoreReader reader = new StoreReader(ktx);
-        IndexDescriptor index = keyIndex(ktx.schemaRead(), labelToken, keyToken);
+        IndexDescriptor index =
+                IndexedTimes.rangeIndex(ktx.schemaRead(), SchemaDescriptors.forLabel(labelToken, keyToken));
         Source source = null;
         if (index != null) {
             try {
@@ -75,23 +80,8 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         if (source == null) {
             source = new LabelSource(reader, tx.findNodes(Label.label(label)), keyToken);
         }
-        return new NodeScan(reader, source, chunk, timeToken);
-    }
-
-    private static IndexDescriptor keyIndex(SchemaRead schema, int labelToken, int keyToken) {
-        Iterator<IndexDescriptor> indexes = schema.index(SchemaDescriptors.forLabel(labelToken, keyToken));
-        while (indexes.hasNext()) {
-            IndexDescriptor index = indexes.next();
-            try {
-                if (index.getIndexType() == IndexType.RANGE
-                        && schema.indexGetState(index) == InternalIndexState.ONLINE) {
-                    return index;
-                }
-            } catch (KernelException e) {
-                // dropped while we looked: try the next one
-            }
-        }
-        return null;
+        LongDoubleHashMap indexedTimes = timeToken == null ? null : IndexedTimes.ofNodes(ktx, labelToken, timeToken);
+        return new NodeScan(reader, source, chunk, timeToken, indexedTimes);
     }
 
     @Override
@@ -124,13 +114,35 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
             }
             ids.add(nodes.id());
             keys.add(key.asObjectCopy());
-            if (timeToken != null) {
+            if (indexedTimes != null) {
+                times.add(indexedTimes.getIfAbsent(nodes.id(), Double.NaN));
+            } else if (timeToken != null) {
                 times.add(reader.position(reader.node, nodes.id())
                         ? StoreReader.seconds(reader.nodeProperty(reader.node, timeToken))
                         : Double.NaN);
             }
         }
-        return ids.size() == 0 ? null : new ProjectionProcedures.NodeColumns(ids.pack(), keys, times.pack());
+        if (ids.size() == 0) {
+            return null;
+        }
+        byte[] keyText = keyText(keys);
+        return new ProjectionProcedures.NodeColumns(
+                ids.pack(), keyText == null ? keys : List.of(), keyText, times.pack());
+    }
+
+    /** The keys joined by NUL as UTF-8, or null when one is not a string or holds a NUL itself. */
+    private static byte[] keyText(List<Object> keys) {
+        StringBuilder text = new StringBuilder(keys.size() * 16);
+        for (int at = 0; at < keys.size(); at++) {
+            if (!(keys.get(at) instanceof String key) || key.indexOf('\0') >= 0) {
+                return null;
+            }
+            if (at > 0) {
+                text.append('\0');
+            }
+            text.append(key);
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -44,15 +44,22 @@ public final class ProjectionProcedures {
     @Context
     public Transaction tx;
 
-    /** A chunk of nodes: internal ids, identifying keys and, for an event, its time (empty otherwise). */
+    /**
+     * A chunk of nodes: internal ids, identifying keys and, for an event, its time (empty otherwise). Keys
+     * that are all strings travel as one UTF-8 text, separated by NUL ({@code keyText}, {@code keys}
+     * empty): the client splits it in one call instead of decoding a value per node. Otherwise
+     * {@code keys} lists them and {@code keyText} is null.
+     */
     public static final class NodeColumns {
         public byte[] ids;
         public List<Object> keys;
+        public byte[] keyText;
         public byte[] time;
 
-        NodeColumns(byte[] ids, List<Object> keys, byte[] time) {
+        NodeColumns(byte[] ids, List<Object> keys, byte[] keyText, byte[] time) {
             this.ids = ids;
             this.keys = keys;
+            this.keyText = keyText;
             this.time = time;
         }
     }
@@ -78,9 +85,9 @@ public final class ProjectionProcedures {
     }
 
     @Procedure(name = "bigfinder.projection.nodes", mode = Mode.READ)
-    @Description("bigfinder.projection.nodes(label, key, timeProperty, chunkSize) :: (ids, keys, time): every"
+    @Description("bigfinder.projection.nodes(label, key, timeProperty, chunkSize) :: (ids, keys, keyText, time): every"
             + " node of a label that has its key (read from its range index when there is one), as packed int64 ids,"
-            + " a list of keys and"
+            + " the keys (as one NUL-separated UTF-8 keyText when all are strings, else as the list keys) and"
             + " packed float64 epoch seconds of timeProperty (NaN where absent; empty when timeProperty is"
             + " null), chunkSize nodes per record.")
     public Stream<NodeColumns> nodes(@Name("label") String label, @Name("key") String key,
@@ -133,7 +140,7 @@ public final class ProjectionProcedures {
                 weightProperty == null ? null : tokens.propertyKey(weightProperty), defaultWeight,
                 since == null ? Double.NEGATIVE_INFINITY : since, until == null ? Double.POSITIVE_INFINITY : until,
                 since != null || until != null);
-        RelationshipScan.Types read = RelationshipScan.Types.of(tokens, types, timeSides, timeProperties);
+        RelationshipScan.Types read = RelationshipScan.Types.of(ktx, types, timeSides, timeProperties);
         if (read.isEmpty()) {
             return Stream.empty();
         }

@@ -5,10 +5,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
+import org.eclipse.collections.impl.map.mutable.primitive.LongDoubleHashMap;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.internal.kernel.api.PropertyCursor;
 import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
 import org.neo4j.internal.kernel.api.TokenRead;
+import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.storageengine.api.PropertySelection;
 import org.neo4j.storageengine.api.RelationshipSelection;
 import org.neo4j.token.api.TokenConstants;
@@ -30,11 +32,15 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
 
     /**
      * The types read: their tokens, each token's index in the caller's list, and per index where the time
-     * is read and its property token. Types the database has never seen are left out.
+     * is read, its property token and, for a relationship's own time, the times from an index on it (null:
+     * read from the store). Types the database has never seen are left out.
      */
-    record Types(int[] tokens, int[] indexOfToken, TimeSide[] sides, int[] timeTokens) {
+    record Types(int[] tokens, int[] indexOfToken, TimeSide[] sides, int[] timeTokens,
+                 LongDoubleHashMap[] indexedTimes) {
 
-        static Types of(TokenRead read, List<String> names, List<String> sides, List<String> properties) {
+        /** The types; a relationship's own time comes from an index on it where there is one. */
+        static Types of(KernelTransaction ktx, List<String> names, List<String> sides, List<String> properties) {
+            TokenRead read = ktx.tokenRead();
             int[] tokens = new int[names.size()];
             TimeSide[] timeSides = new TimeSide[names.size()];
             int[] timeTokens = new int[names.size()];
@@ -52,13 +58,17 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
             }
             int[] indexOfToken = new int[highest + 1];
             Arrays.fill(indexOfToken, -1);
+            LongDoubleHashMap[] indexedTimes = new LongDoubleHashMap[names.size()];
             for (int index = 0; index < names.size(); index++) {
                 int token = read.relationshipType(names.get(index));
                 if (token != TokenConstants.NO_TOKEN) {
                     indexOfToken[token] = index;
+                    if (timeSides[index] == TimeSide.RELATIONSHIP) {
+                        indexedTimes[index] = IndexedTimes.ofRelationships(ktx, token, timeTokens[index]);
+                    }
                 }
             }
-            return new Types(Arrays.copyOf(tokens, known), indexOfToken, timeSides, timeTokens);
+            return new Types(Arrays.copyOf(tokens, known), indexOfToken, timeSides, timeTokens, indexedTimes);
         }
 
         boolean isEmpty() {
@@ -93,7 +103,9 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         this.columns = columns;
         this.ownProperties = new PropertySelection[types.sides().length];
         for (int index = 0; index < ownProperties.length; index++) {
-            ownProperties[index] = ownProperties(columns, types.sides()[index], types.timeTokens()[index]);
+            boolean timeFromStore = types.indexedTimes()[index] == null;
+            ownProperties[index] = ownProperties(
+                    columns, types.sides()[index], timeFromStore ? types.timeTokens()[index] : TokenConstants.NO_TOKEN);
         }
     }
 
@@ -217,7 +229,9 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         int token = types.timeTokens()[index];
         return switch (types.sides()[index]) {
             case NONE -> Double.NaN;
-            case RELATIONSHIP -> ownTime;
+            case RELATIONSHIP -> types.indexedTimes()[index] != null
+                    ? types.indexedTimes()[index].getIfAbsent(relationship.relationshipReference(), Double.NaN)
+                    : ownTime;
             case START -> StoreReader.seconds(reader.nodeProperty(reader.node, token));
             case END -> reader.position(reader.otherNode, relationship.targetNodeReference())
                     ? StoreReader.seconds(reader.nodeProperty(reader.otherNode, token))
