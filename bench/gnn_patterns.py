@@ -78,7 +78,7 @@ def _distinct_csr(owner: I64, other: I64, n: int) -> tuple[I64, I64]:
 
 
 # Not cached (none of these): numba's cache of a self-recursive function crashed the process.
-@numba.njit
+@numba.njit  # type: ignore[untyped-decorator]
 def _on_cycle(start: int, node: int, depth: int, length: int, indptr: I64, indices: I64, path: I64) -> bool:
     """Whether the simple path ``path[:depth]`` (ending at ``node``) closes into a ``length``-cycle."""
     for k in range(indptr[node], indptr[node + 1]):
@@ -101,7 +101,7 @@ def _on_cycle(start: int, node: int, depth: int, length: int, indptr: I64, indic
     return False
 
 
-@numba.njit
+@numba.njit  # type: ignore[untyped-decorator]
 def _cycle_labels(n: int, length: int, indptr: I64, indices: I64) -> npt.NDArray[np.bool_]:
     out = np.zeros(n, dtype=np.bool_)
     path = np.zeros(length + 1, dtype=np.int64)
@@ -111,7 +111,7 @@ def _cycle_labels(n: int, length: int, indptr: I64, indices: I64) -> npt.NDArray
     return out
 
 
-@numba.njit
+@numba.njit  # type: ignore[untyped-decorator]
 def _shared_labels(
     n: int, first_ptr: I64, first: I64, second_ptr: I64, second: I64, k: int
 ) -> npt.NDArray[np.bool_]:
@@ -126,7 +126,7 @@ def _shared_labels(
                 continue
             for b in range(second_ptr[w], second_ptr[w + 1]):
                 u = second[b]
-                if u == v or u == w:
+                if u in (v, w):
                     continue
                 if count[u] == 0:
                     touched.append(u)
@@ -159,7 +159,7 @@ def pattern_labels(src: I64, dst: I64, n: int) -> dict[str, npt.NDArray[np.bool_
 
 def _dataset(
     n: int, d: float, r: float, seed: int
-) -> tuple[TransferGraph, torch.Tensor, tuple[torch.Tensor, ...], list[str]]:
+) -> tuple[TransferGraph, torch.Tensor, tuple[torch.Tensor, torch.Tensor, torch.Tensor], list[str]]:
     rng = np.random.default_rng(seed)
     srcs, dsts, times, label_parts = [], [], [], []
     for part in range(3):
@@ -195,7 +195,8 @@ def main(
     started = time.perf_counter()
     graph, labels, masks, names = _dataset(nodes, degree, radius, seed)
     console.print(
-        f"graphs: 3 x {nodes:,} nodes, {graph.edge_index.size(1):,} edges; labels in {time.perf_counter() - started:.1f} s"
+        f"graphs: 3 x {nodes:,} nodes, {graph.edge_index.size(1):,} edges; "
+        f"labels in {time.perf_counter() - started:.1f} s"
     )
     config = GnnConfig(
         hidden=hidden,
@@ -228,7 +229,8 @@ def main(
         )
     console.print(table)
     console.print(
-        f"{trained.metrics['epochs']:.0f} epochs in {trained.metrics['seconds']:.0f} s on the CPU ({threads} threads)"
+        f"{trained.metrics['epochs']:.0f} epochs in {trained.metrics['seconds']:.0f} s "
+        f"on the CPU ({threads} threads)"
     )
 
 

@@ -210,12 +210,10 @@ def score(
     )
     progress("read the graph", 1, 1)
     model = _restore(saved, graph)
-    device = torch.device(
-        settings.gnn_device
-        if settings.gnn_device != "auto"
-        else ("cuda" if torch.cuda.is_available() else "cpu")
-    )
+    device = choose_device(GnnConfig(device=settings.gnn_device))
     probabilities = node_probabilities(model, graph.data, device)
+    # Explanations run on the CPU: a node's receptive field is small, and its index arrays live there.
+    model, graph.data = model.cpu(), graph.data.cpu()
     model_version = f"{saved.name} {saved.version}"
     writer = ResultWriter(driver, settings)
     run = writer.start_run(

@@ -104,7 +104,7 @@ RESULT_PROPERTIES: dict[str, ResultProperty] = {
         ResultProperty(
             "gnn_score",
             "float",
-            "GNN probability that the party is an offender (gnn_model_version, gnn_explanation say which, why).",
+            "GNN probability that the party is an offender (see gnn_model_version and gnn_explanation).",
         ),
     )
 }
