@@ -8,10 +8,11 @@ traceback.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from neo4j import Driver
@@ -315,23 +316,11 @@ def api_serve(
     ] = None,
 ) -> None:
     """Serve the API with uvicorn (one worker: the driver pool and the rate limits are per process)."""
-    import os
-
-    import uvicorn
-
     from api.app import create_app
 
     settings = load_settings()
-    if pid_file is not None:
-        pid_file.parent.mkdir(parents=True, exist_ok=True)
-        pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.api_host,
-        port=port or settings.api_port,
-        log_level="info",
-        proxy_headers=False,
-    )
+    _write_pid(pid_file)
+    _serve_uvicorn(create_app(settings), host or settings.api_host, port or settings.api_port, "info")
 
 
 @api_key_app.command("create")
@@ -427,17 +416,11 @@ def xray_serve(
     port: Annotated[int | None, typer.Option(help="Port (default BIGFINDER_XRAY_PORT).")] = None,
 ) -> None:
     """Serve the X-ray intake with uvicorn (one worker: one spool writer and one drainer per spool)."""
-    import uvicorn
-
     from xray_service.app import create_xray_app
 
     settings = load_settings()
-    uvicorn.run(
-        create_xray_app(settings),
-        host=host or settings.xray_host,
-        port=port or settings.xray_port,
-        log_level="warning",
-        proxy_headers=False,
+    _serve_uvicorn(
+        create_xray_app(settings), host or settings.xray_host, port or settings.xray_port, "warning"
     )
 
 
@@ -616,14 +599,10 @@ def dashboard_serve(
     ] = None,
 ) -> None:
     """Serve the dashboard with waitress; log in with an API key (same roles and audit log as the API)."""
-    import os
-
     from dashboard.app import create_dashboard, serve
 
     settings = load_settings()
-    if pid_file is not None:
-        pid_file.parent.mkdir(parents=True, exist_ok=True)
-        pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+    _write_pid(pid_file)
     dashboard = create_dashboard(settings)
     bound_host, bound_port = host or settings.dashboard_host, port or settings.dashboard_port
     console.print(f"dashboard at http://{bound_host}:{bound_port}/")
@@ -750,6 +729,20 @@ def gnn_explain(
         console.print(
             f"  {title}: " + "; ".join(f"{c.what} ({c.weight:.2f})" for c in items), highlight=False
         )
+
+
+def _write_pid(pid_file: Path | None) -> None:
+    """Record this process's id where ``make stop`` looks for it."""
+    if pid_file is not None:
+        pid_file.parent.mkdir(parents=True, exist_ok=True)
+        pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+
+
+def _serve_uvicorn(asgi_app: Any, host: str, port: int, log_level: str) -> None:
+    """Serve an ASGI app with uvicorn, one worker: driver pools, rate limits and spools are per process."""
+    import uvicorn
+
+    uvicorn.run(asgi_app, host=host, port=port, log_level=log_level, proxy_headers=False)
 
 
 def _progress_hook(progress: Progress) -> Callable[[str, int, int | None], None]:
