@@ -71,13 +71,12 @@ def _sample_keys(settings: Settings, label: str, key: str, count: int) -> list[s
 @contextmanager
 def _api_process(settings: Settings, folder: Path) -> Iterator[tuple[str, int]]:
     """uvicorn serving the API on loopback, in its own process; yields its base URL and process id."""
-    env = {
-        **os.environ,
-        "BIGFINDER_API_ACCESS_DB": str(folder / "access.sqlite3"),
-        "BIGFINDER_API_UPLOAD_DIR": str(folder / "uploads"),
-        "BIGFINDER_XRAY_SPOOL_DIR": str(folder / "xray"),
-        "BIGFINDER_API_RATE_LIMIT_PER_MINUTE": "1000000000",
-    }
+    env = settings.as_environment(
+        api_access_db=str(folder / "access.sqlite3"),
+        api_upload_dir=str(folder / "uploads"),
+        xray_spool_dir=str(folder / "xray"),
+        api_rate_limit_per_minute=1_000_000_000,
+    )
     command = [
         sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(PORT), "--no-access-log", "--log-level", "warning",

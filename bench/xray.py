@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import signal
 import socket
@@ -126,14 +125,12 @@ class Service:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._workdir = workdir
-        self._env = {
-            **os.environ,
-            "BIGFINDER_NEO4J_URI": settings.bolt_uri,
-            "BIGFINDER_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
-            "BIGFINDER_XRAY_SPOOL_DIR": str(workdir / "spool"),
-            "BIGFINDER_API_ACCESS_DB": str(workdir / "access.sqlite3"),
-            "BIGFINDER_XRAY_LINK_INTERVAL_S": "5",
-        }
+        self._env = settings.as_environment(
+            neo4j_uri=settings.bolt_uri,
+            xray_spool_dir=str(workdir / "spool"),
+            api_access_db=str(workdir / "access.sqlite3"),
+            xray_link_interval_s=5,
+        )
         store = AccessStore(workdir / "access.sqlite3")
         self.key = store.create_key(Role.SCANNER, "bench-scanner").secret
         store.close()

@@ -7,6 +7,7 @@ in the code base reads the environment.
 
 from __future__ import annotations
 
+import json
 import re
 from enum import StrEnum
 from functools import lru_cache
@@ -154,6 +155,24 @@ class Settings(BaseSettings):
         """The URI the driver connects to: the external one, or the local server's."""
         # bolt:// because the local server is a single instance with no routing table to fetch.
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+
+    def as_environment(self, **overrides: object) -> dict[str, str]:
+        """These settings (with ``overrides``) as ``BIGFINDER_*`` variables, for a child process.
+
+        A server or command started by a benchmark or a test then runs with exactly these settings,
+        not with whatever the parent's environment happens to hold.
+
+        >>> env = Settings(neo4j_bolt_port=7700).as_environment(api_port=8100)
+        >>> env["BIGFINDER_NEO4J_BOLT_PORT"], env["BIGFINDER_API_PORT"], "BIGFINDER_NEO4J_URI" in env
+        ('7700', '8100', False)
+        """
+        values = self.model_dump(mode="json") | {"neo4j_password": self.neo4j_password.get_secret_value()}
+        values.update(overrides)
+        return {
+            f"BIGFINDER_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
+            for name, value in values.items()
+            if value is not None
+        }
 
 
 @lru_cache(maxsize=1)

@@ -18,20 +18,7 @@ pytestmark = pytest.mark.neo4j
 
 def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bigfinder ARGS`` with ``settings`` as BIGFINDER_* variables."""
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "BIGFINDER_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
-        "BIGFINDER_NEO4J_USER": settings.neo4j_user,
-        "BIGFINDER_NEO4J_HOME": str(settings.neo4j_home),
-        "BIGFINDER_NEO4J_BOLT_PORT": str(settings.neo4j_bolt_port),
-        "BIGFINDER_NEO4J_HEAP": settings.neo4j_heap,
-        "BIGFINDER_NEO4J_PAGECACHE": settings.neo4j_pagecache,
-        "BIGFINDER_JAVA": settings.java,
-        "BIGFINDER_MAVEN": settings.maven,
-        "COLUMNS": "200",
-    }
-    if settings.neo4j_uri:
-        env["BIGFINDER_NEO4J_URI"] = settings.neo4j_uri
+    env = settings.as_environment() | {"PATH": "/usr/bin:/bin", "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "bigfinder", *args],
         env=env,
