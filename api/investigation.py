@@ -56,6 +56,7 @@ from api.schemas import (
     ScoreBatchPublic,
     ScorePublic,
 )
+from api.score_lookups import SCORE_NAMES, EntityScores, entity_scores
 from bigfinder.errors import EntityNotFound, InvalidTransition, RingNotFound
 from bigfinder.settings import Settings
 from graph.admin import FULLTEXT_NAMES_INDEX
@@ -515,18 +516,19 @@ class Investigation:
 
     # -- risk models -----------------------------------------------------------------------------------
 
-    def scores_by_key(self, refs: list[EntityRef]) -> dict[tuple[str, str], EntityScoresPublic]:
+    def scores_by_key(self, refs: list[EntityRef]) -> dict[tuple[str, str], EntityScores]:
         """The analytics results of ``refs`` by (label, key), one read per label (an index seek per key);
         the ones the graph does not hold are left out. (One ``UNWIND`` per label cost Neo4j a third of
-        one statement branching on every label for each ref.)"""
+        one statement branching on every label for each ref.) Plain dicts: the API writes them out as
+        JSON as they are (api.score_lookups)."""
         keys_by_label: dict[str, list[str]] = defaultdict(list)
         for ref in dict.fromkeys(refs):
             keys_by_label[ref.label].append(ref.key)
         return {
-            (label, row["key"]): _entity_scores(label, row["key"], row)
+            (label, row["key"]): entity_scores(label, row["key"], row)
             for label, keys in keys_by_label.items()
             for row in self._read_plain(
-                _label_statement("scores_by_keys", label), keys=keys, score_names=_SCORE_NAMES
+                _label_statement("scores_by_keys", label), keys=keys, score_names=SCORE_NAMES
             )
         }
 
@@ -536,7 +538,9 @@ class Investigation:
         unique = list(dict.fromkeys(refs))
         found = self.scores_by_key(unique)
         return ScoreBatchPublic(
-            results=[found[(r.label, r.key)] for r in unique if (r.label, r.key) in found],
+            results=[
+                EntityScoresPublic(**found[(r.label, r.key)]) for r in unique if (r.label, r.key) in found
+            ],
             missing=[r for r in unique if (r.label, r.key) not in found],
         )
 
@@ -566,19 +570,6 @@ class Investigation:
             written=len(written),
             missing=[r for r in refs if (r.label, r.key) not in written],
         )
-
-
-_SCORE_NAMES = list(RESULT_PROPERTIES)
-
-
-def _entity_scores(label: str, key: str, row: Mapping[str, Any]) -> EntityScoresPublic:
-    """A score row (``scores`` and ``runs`` in :data:`_SCORE_NAMES` order) as the public answer."""
-    return EntityScoresPublic(
-        label=label,
-        key=key,
-        scores={n: float(v) for n, v in zip(_SCORE_NAMES, row["scores"], strict=True) if v is not None},
-        runs={n: str(v) for n, v in zip(_SCORE_NAMES, row["runs"], strict=True) if v is not None},
-    )
 
 
 def explained_scores(props: dict[str, Any]) -> list[ScorePublic]:

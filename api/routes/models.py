@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Response
 
 from api.deps import AccessDep, InvestigationDep, ScoreLookupsDep
 from api.routes.base import versioned_router
@@ -18,6 +18,7 @@ from api.schemas import (
     ScoreBatchPublic,
     ScoreBatchRequest,
 )
+from api.score_lookups import scores_json
 from api.security import FeatureWriter, OptionalPurpose, ScoreReader
 
 __all__ = ["router"]
@@ -26,35 +27,37 @@ router = versioned_router("risk models")
 
 
 # async, on the event loop: the lookup joins the next shared read and queues its audit row
-# (api.score_lookups), so the route never blocks the loop and needs no thread of its own.
-@router.get("/scores/{label}/{key}", summary="One entity's analytics scores (the fast single lookup)")
+# (api.score_lookups), so the route never blocks the loop and needs no thread of its own. Both score
+# routes answer ready JSON (api.score_lookups says why) and declare their public model for the schema.
+@router.get(
+    "/scores/{label}/{key}",
+    summary="One entity's analytics scores (the fast single lookup)",
+    response_model=EntityScoresPublic,
+)
 async def entity_scores(
     principal: ScoreReader,
     purpose: OptionalPurpose,
     lookups: ScoreLookupsDep,
     label: Annotated[EntityLabel, Path(description="The entity's label.")],
     key: Annotated[EntityKey, Path(description="The entity's key.")],
-) -> EntityScoresPublic:
-    return await lookups.lookup(
+) -> Response:
+    scores = await lookups.lookup(
         EntityRef(label=label, key=key), principal, purpose or f"score lookup by {principal.role}"
     )
+    return Response(scores_json(scores), media_type="application/json")
 
 
-@router.post("/scores/batch", summary="Analytics scores of up to 1,000 entities in one call")
+# Plain def: the read and the JSON of 1,000 entities run on a worker thread, off the event loop.
+@router.post(
+    "/scores/batch",
+    summary="Analytics scores of up to 1,000 entities in one call",
+    response_model=ScoreBatchPublic,
+)
 def score_batch(
-    principal: ScoreReader,
-    purpose: OptionalPurpose,
-    investigation: InvestigationDep,
-    access: AccessDep,
-    request: ScoreBatchRequest,
-) -> ScoreBatchPublic:
-    scores = investigation.scores(request.refs)
-    subjects = [f"{r.label}:{r.key}" for r in scores.results]
-    # Queued, not waited for, as a single lookup's (api.score_lookups says why).
-    access.record(
-        principal, "scores.read", subjects, purpose or f"score lookup by {principal.role}", wait=False
-    )
-    return scores
+    principal: ScoreReader, purpose: OptionalPurpose, lookups: ScoreLookupsDep, request: ScoreBatchRequest
+) -> Response:
+    answer = lookups.batch(request.refs, principal, purpose or f"score lookup by {principal.role}")
+    return Response(answer, media_type="application/json")
 
 
 @router.post("/features", summary="Write a named model version's features for up to 1,000 entities")

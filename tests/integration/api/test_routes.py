@@ -227,6 +227,36 @@ def test_batch_scores_in_one_call_report_the_missing(client: TestClient, keys: d
     assert too_many.status_code == 422
 
 
+def test_a_batch_answers_each_entity_once_in_the_order_asked_and_audits_the_found(
+    client: TestClient, keys: dict[Role, str]
+) -> None:
+    started = datetime.now(UTC).isoformat()
+    refs = [
+        {"label": "Person", "key": "P2"},
+        {"label": "Account", "key": "NOPE"},
+        {"label": "Person", "key": "P1"},
+        {"label": "Person", "key": "P2"},
+    ]
+    headers = auth(keys[Role.ANALYST], **{"X-Purpose": "batch triage"})
+    answer = client.post("/v1/scores/batch", json={"refs": refs}, headers=headers)
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    body = answer.json()
+    assert [(r["label"], r["key"]) for r in body["results"]] == [("Person", "P2"), ("Person", "P1")]
+    assert body["results"][1]["runs"].keys() == body["results"][1]["scores"].keys() == {"pagerank", "wcc_id"}
+    assert body["missing"] == [{"label": "Account", "key": "NOPE"}]
+    admin = auth(keys[Role.ADMIN])
+    params = {"owner": "analyst@test", "action": "scores.read", "since": started}
+    for _ in range(100):
+        rows = client.get("/v1/audit", params=params, headers=admin).json()["items"]
+        if len(rows) >= 2:
+            break
+        time.sleep(0.05)
+    assert sorted((r["subject"], r["purpose"]) for r in rows) == [
+        ("Person:P1", "batch triage"),
+        ("Person:P2", "batch triage"),
+    ]
+
+
 def test_single_score_lookups_at_once_answer_each_and_are_audited(
     client: TestClient, keys: dict[Role, str]
 ) -> None:

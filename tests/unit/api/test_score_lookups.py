@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from api.access import KEY_CACHE_S, AccessStore, Role
-from api.schemas import EntityRef, EntityScoresPublic
-from api.score_lookups import ScoreLookups
+from api.schemas import EntityRef
+from api.score_lookups import EntityScores, ScoreLookups
 from bigfinder.errors import EntityNotFound, StoreUnavailable
 
 
@@ -24,14 +24,14 @@ class _Graph:
         self.go_on = threading.Event()
         self._failure = failure
 
-    def scores_by_key(self, refs: list[EntityRef]) -> dict[tuple[str, str], EntityScoresPublic]:
+    def scores_by_key(self, refs: list[EntityRef]) -> dict[tuple[str, str], EntityScores]:
         self.reads.append([r.key for r in refs])
         self.reading.set()
         self.go_on.wait(5)
         if self._failure is not None:
             raise self._failure
         return {
-            (r.label, r.key): EntityScoresPublic(label=r.label, key=r.key, scores={"degree": 1.0}, runs={})
+            (r.label, r.key): {"label": r.label, "key": r.key, "scores": {"degree": 1.0}, "runs": {}}
             for r in refs
             if r.key != "P404"
         }
@@ -58,7 +58,7 @@ def test_lookups_that_arrive_during_a_read_share_the_next_one(tmp_path: Path) ->
     graph, access = _Graph(), AccessStore(tmp_path / "a.sqlite3")
     answers = asyncio.run(_look_up_while_the_first_read_waits(graph, access, ["P1", "P2", "P404", "P3"]))
     assert graph.reads == [["P1"], ["P2", "P404", "P3"]]
-    assert [a.key if isinstance(a, EntityScoresPublic) else type(a) for a in answers] == [
+    assert [a["key"] if isinstance(a, dict) else type(a) for a in answers] == [
         "P1",
         "P2",
         EntityNotFound,
