@@ -41,10 +41,21 @@ F64 = npt.NDArray[np.float64]
 def _canonical_labels(membership: npt.ArrayLike) -> I64:
     """Community ids renumbered in order of first appearance, so equal partitions compare equal."""
     raw = np.asarray(membership, dtype=np.int64)
+    if _already_canonical(raw):
+        return raw.copy()  # the caller keeps its array to itself
     _, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
     return rank[inverse.reshape(-1)]
+
+
+def _already_canonical(raw: I64) -> bool:
+    """Ids already in order of first appearance (a new id is always one above every id before it):
+    a linear check that spares the sort for engines that number components that way."""
+    if not len(raw):
+        return True
+    highest = np.maximum.accumulate(raw)
+    return bool(raw[0] == 0 and raw.min() >= 0 and np.all(raw[1:] <= highest[:-1] + 1))
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,10 +89,12 @@ class Partition:
 
 @dataclass(frozen=True, eq=False)
 class NodeScores:
-    """One score per node (PageRank, an accomplice score)."""
+    """One score per node (PageRank, an accomplice score); ``iterations``: the steps an iterative engine
+    took, where it tells."""
 
     values: F64
     algorithm: str
+    iterations: int | None = None
 
     def top(self, k: int) -> I64:
         """The ``k`` highest-scoring node indices, best first (ties: lower index first)."""

@@ -19,6 +19,13 @@ What one run does:
    the projected graph: natural orientation for WCC and PageRank, undirected for Louvain, as ours), and
    with networkx on a graph built from the same projection (building it is not timed).
 
+PageRank runs to one stop rule for all three, so none wins by stopping early: ours until the L1 change
+between steps is below ``--pagerank-tolerance``; networkx to the same rule (its ``tol`` is that over the
+number of nodes, and parallel relationships are its edge weights, so it computes the same scores); GDS,
+whose tolerance is a per-node change on its own scale, is given the number of steps ours took and a
+tolerance that does not cut in first. Beside the times: the steps taken and, for ours and networkx, the
+L1 distance of the scores to a tight reference (ours at 1e-12), so equal accuracy can be seen.
+
 Medians over ``--repeat`` runs (networkx over ``--nx-repeat``, 1 by default: its Louvain takes minutes).
 Ratios are *their time / our time*: above 1 means we are faster. The bars of issue 4 are marked met or
 not met: projection >= 1 M relationships/s, faster than GDS, >= 20x networkx, Louvain <= 5 s. Nothing is
@@ -54,6 +61,7 @@ import cypher
 from analytics.centrality import pagerank
 from analytics.community import louvain
 from analytics.components import weakly_connected_components
+from analytics.types import NodeScores
 from bench.ingest import console, ensure_world, run_ours, start_server, wipe
 from bigfinder.errors import BigfinderError
 from bigfinder.settings import Settings
@@ -70,6 +78,9 @@ LOUVAIN_SECONDS_BAR = 5.0
 RELATIONSHIPS_BAR = 1_000_000
 GDS_NATURAL = "bench_natural"
 GDS_UNDIRECTED = "bench_undirected"
+#: The reference PageRank's stop rule, and GDS's tolerance: small enough never to stop GDS first.
+REFERENCE_TOLERANCE = 1e-12
+GDS_TOLERANCE = 1e-12
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -172,6 +183,14 @@ def time_projections(
     return projection, contest
 
 
+@dataclass(frozen=True)
+class StopRule:
+    """When PageRank stops: L1 change between steps below ``tolerance``, or ``max_iterations`` steps."""
+
+    tolerance: float
+    max_iterations: int
+
+
 def fresh(projection: Projection) -> Projection:
     """A copy the CPU backend has not seen, so its graph building is timed every run."""
     return projection.select()
@@ -180,14 +199,26 @@ def fresh(projection: Projection) -> Projection:
 TASKS = ("wcc", "louvain", "pagerank")
 
 
-def ours_task(task: str, projection: Projection) -> str:
-    """Run ``task`` with our CPU backend; what it found, in words."""
+def ours_task(task: str, projection: Projection, rule: StopRule) -> Any:
+    """Run ``task`` with our CPU backend; its result, described by :func:`describe_ours` (untimed)."""
     if task == "wcc":
-        return f"{weakly_connected_components(projection, backend='cpu').count:,} components"
+        return weakly_connected_components(projection, backend="cpu")
     if task == "louvain":
-        found = louvain(projection, backend="cpu")
+        return louvain(projection, backend="cpu")
+    return pagerank(projection, tolerance=rule.tolerance, max_iterations=rule.max_iterations, backend="cpu")
+
+
+def _l1(scores: np.ndarray, reference: np.ndarray | None) -> str:
+    return "" if reference is None else f", L1 to reference {float(np.abs(scores - reference).sum()):.1e}"
+
+
+def describe_ours(task: str, found: Any, reference: np.ndarray | None) -> str:
+    if task == "wcc":
+        return f"{found.count:,} components"
+    if task == "louvain":
         return f"{found.count:,} communities, modularity {found.modularity or 0.0:.3f}"
-    return f"sum {float(pagerank(projection, backend='cpu').values.sum()):.3f}"
+    scores: NodeScores = found
+    return f"{scores.iterations} steps{_l1(scores.values, reference)}"
 
 
 GDS = {
@@ -198,24 +229,62 @@ GDS = {
 
 
 def networkx_graphs(projection: Projection) -> tuple[nx.Graph, nx.DiGraph]:
-    """The projection as networkx graphs (undirected for WCC and Louvain, directed for PageRank)."""
-    edges = list(zip(projection.src.tolist(), projection.dst.tolist(), strict=True))
+    """The projection as networkx graphs (undirected for WCC and Louvain, directed for PageRank).
+
+    The directed graph weighs each link by its parallel relationships, which ours walks separately:
+    the same random walk, so the same scores.
+    """
+    n = projection.num_nodes
     undirected: nx.Graph = nx.Graph()
-    undirected.add_nodes_from(range(projection.num_nodes))
-    undirected.add_edges_from(edges)
+    undirected.add_nodes_from(range(n))
+    undirected.add_edges_from(zip(projection.src.tolist(), projection.dst.tolist(), strict=True))
+    pairs, parallel = np.unique(projection.src * n + projection.dst, return_counts=True)
     directed: nx.DiGraph = nx.DiGraph()
-    directed.add_nodes_from(range(projection.num_nodes))
-    directed.add_edges_from(edges)
+    directed.add_nodes_from(range(n))
+    directed.add_weighted_edges_from(
+        zip((pairs // n).tolist(), (pairs % n).tolist(), parallel.astype(float).tolist(), strict=True)
+    )
     return undirected, directed
 
 
-def networkx_task(task: str, undirected: nx.Graph, directed: nx.DiGraph) -> str:
+def networkx_task(task: str, undirected: nx.Graph, directed: nx.DiGraph, rule: StopRule) -> Any:
     if task == "wcc":
-        return f"{nx.number_connected_components(undirected):,} components"
+        return nx.number_connected_components(undirected)
     if task == "louvain":
-        found = nx.community.louvain_communities(undirected, seed=0)
+        return nx.community.louvain_communities(undirected, seed=0)
+    # networkx stops when the L1 change is below N * tol: the same rule as ours with tol = ours / N.
+    return nx.pagerank(
+        directed,
+        alpha=0.85,
+        weight="weight",
+        tol=rule.tolerance / directed.number_of_nodes(),
+        max_iter=rule.max_iterations,
+    )
+
+
+def describe_networkx(task: str, found: Any, undirected: nx.Graph, reference: np.ndarray | None) -> str:
+    if task == "wcc":
+        return f"{found:,} components"
+    if task == "louvain":
         return f"{len(found):,} communities, modularity {nx.community.modularity(undirected, found):.3f}"
-    return f"sum {sum(nx.pagerank(directed, alpha=0.85).values()):.3f}"
+    scores = np.fromiter((found[node] for node in range(len(found))), dtype=np.float64, count=len(found))
+    return f"same stop rule{_l1(scores, reference)}"
+
+
+def _gds_parameters(task: str, ours: Any, rule: StopRule) -> dict[str, Any]:
+    """What GDS is asked beyond the graph: for PageRank, the steps our stop rule took."""
+    if task != "pagerank":
+        return {}
+    steps = ours.iterations if ours.iterations is not None else rule.max_iterations
+    return {"max_iterations": steps, "tolerance": GDS_TOLERANCE}
+
+
+def _describe_gds(task: str, answer: dict[str, Any]) -> str:
+    if task == "pagerank":
+        converged = "" if answer.get("didConverge") is None else f", converged {answer['didConverge']}"
+        return f"{answer['found']} steps{converged}"
+    extra = f", modularity {answer['modularity']:.3f}" if "modularity" in answer else ""
+    return f"{answer['found']:,}{extra}"
 
 
 def time_algorithms(
@@ -225,34 +294,47 @@ def time_algorithms(
     tasks: Sequence[str],
     repeats: tuple[int, int],
     gds: bool,
+    rule: StopRule,
 ) -> list[Contest]:
     """Each of ``tasks`` timed ``repeats[0]`` times for ours and GDS, ``repeats[1]`` for networkx."""
     repeat, nx_repeat = repeats
     contests = [Contest(task) for task in tasks]
+    reference = None
+    if "pagerank" in tasks:
+        tight = pagerank(projection, tolerance=REFERENCE_TOLERANCE, max_iterations=10_000, backend="cpu")
+        reference = tight.values
+        console.print(
+            f"  PageRank reference: ours to an L1 step change < {REFERENCE_TOLERANCE:g}, "
+            f"{tight.iterations} steps (not timed)"
+        )
     for contest in contests:
         for _ in range(repeat):
             copy = fresh(projection)
-            seconds, found = _timed(partial(ours_task, contest.task, copy))
+            seconds, found = _timed(partial(ours_task, contest.task, copy, rule))
             contest.ours.append(seconds)
-        contest.found["ours"] = found
-        console.print(f"  ours {contest.task}: {_median(contest.ours):.2f} s ({found})")
+        contest.found["ours"] = describe_ours(contest.task, found, reference)
+        console.print(f"  ours {contest.task}: {_median(contest.ours):.2f} s ({contest.found['ours']})")
         if gds:
             graph, statement = GDS[contest.task]
+            parameters = _gds_parameters(contest.task, found, rule)
             for _ in range(repeat):
-                seconds, answer = _timed(partial(_read, driver, settings, statement, graph=graph))
+                seconds, answer = _timed(
+                    partial(_read, driver, settings, statement, graph=graph, **parameters)
+                )
                 contest.gds.append(seconds)
-            extra = f", modularity {answer['modularity']:.3f}" if "modularity" in answer else ""
-            contest.found["gds"] = f"{answer['found']:,}{extra}"
+            contest.found["gds"] = _describe_gds(contest.task, answer)
             console.print(f"  GDS  {contest.task}: {_median(contest.gds):.2f} s ({contest.found['gds']})")
     if nx_repeat:
         seconds, (undirected, directed) = _timed(lambda: networkx_graphs(projection))
         console.print(f"  networkx graphs built in {seconds:.1f} s (not timed below)")
         for contest in contests:
             for _ in range(nx_repeat):
-                seconds, found = _timed(partial(networkx_task, contest.task, undirected, directed))
+                seconds, found = _timed(partial(networkx_task, contest.task, undirected, directed, rule))
                 contest.networkx.append(seconds)
-            contest.found["networkx"] = found
-            console.print(f"  networkx {contest.task}: {_median(contest.networkx):.1f} s ({found})")
+            contest.found["networkx"] = describe_networkx(contest.task, found, undirected, reference)
+            console.print(
+                f"  networkx {contest.task}: {_median(contest.networkx):.1f} s ({contest.found['networkx']})"
+            )
     if gds:
         for graph in (GDS_NATURAL, GDS_UNDIRECTED):
             _read(driver, settings, "gds_drop", graph=graph)
@@ -317,6 +399,10 @@ def main(
     nx_repeat: Annotated[int, typer.Option(min=0, help="Runs of networkx (0: skip it).")] = 1,
     gds: Annotated[bool, typer.Option(help="Compare with Neo4j GDS when it loads.")] = True,
     tasks: Annotated[str, typer.Option(help="Algorithms to time, comma-separated.")] = ",".join(TASKS),
+    pagerank_tolerance: Annotated[
+        float, typer.Option(min=0.0, help="PageRank stops at an L1 change between steps below this.")
+    ] = 1e-7,
+    pagerank_max_iterations: Annotated[int, typer.Option(min=1, help="PageRank's most steps.")] = 1000,
     fresh_graph: Annotated[bool, typer.Option("--fresh", help="Wipe and re-ingest the world.")] = False,
     port: Annotated[int, typer.Option(help="Bolt port of the bench's own local Neo4j.")] = 7688,
     heap: Annotated[str, typer.Option(help="Heap of the bench's local Neo4j.")] = "1g",
@@ -340,7 +426,13 @@ def main(
         chosen = [task.strip() for task in tasks.split(",") if task.strip()]
         if unknown := sorted(set(chosen) - set(TASKS)):
             raise BigfinderError(f"unknown tasks {unknown}; choose from {', '.join(TASKS)}")
-        timed = time_algorithms(driver, settings, projection, chosen, (repeat, nx_repeat), use_gds)
+        rule = StopRule(pagerank_tolerance, pagerank_max_iterations)
+        console.print(
+            f"PageRank stop rule for all: L1 change between steps < {rule.tolerance:g} "
+            f"(networkx tol = {rule.tolerance:g} / N), at most {rule.max_iterations} steps; "
+            f"GDS: the steps ours took, tolerance {GDS_TOLERANCE:g}"
+        )
+        timed = time_algorithms(driver, settings, projection, chosen, (repeat, nx_repeat), use_gds, rule)
         contests = [projected, *timed]
         print_report(projection, contests, repeat)
     except BigfinderError as exc:

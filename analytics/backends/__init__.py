@@ -72,6 +72,8 @@ class Backend(Protocol):
         weighted: bool,
         directed: bool,
         personalization: npt.NDArray[np.float64] | None,
+        tolerance: float,
+        max_iterations: int,
     ) -> NodeScores: ...
 
     def shortest_path(

@@ -1,11 +1,10 @@
 """The CPU engine: igraph (compiled C), networkit, scipy's sparse routines and numba kernels.
 
-Components come from scipy's compiled graph routines, PageRank from power iteration on a scipy sparse
-matrix, Louvain from networkit's PLM, Leiden from igraph, paths from igraph (Dijkstra, Yen). The sparse
-matrix is the projection's own out-adjacency (:meth:`Projection.csr`, built while projecting) wrapped
-as it is: no conversion or sort. Graphs and matrices are built once per projection and kept while the
-projection lives, so an investigator's second query on the same projection does not pay the
-construction again.
+Components come from a numba union-find straight over the relationship arrays (no adjacency to build),
+PageRank from a parallel numba power iteration (:mod:`analytics.backends.random_walk`), Louvain from
+networkit's PLM, Leiden from igraph, paths from igraph (Dijkstra, Yen). Graphs and matrices are built
+once per projection and kept while the projection lives, so an investigator's second query on the same
+projection does not pay the construction again.
 
 Example
 -------
@@ -29,9 +28,8 @@ import numba
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
-from analytics.backends import money_flow, neighbourhood, shared_identifiers
+from analytics.backends import money_flow, neighbourhood, random_walk, shared_identifiers
 from analytics.types import (
     Cycle,
     EgoNetwork,
@@ -48,7 +46,6 @@ __all__ = ["CpuBackend"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-Mask = npt.NDArray[np.bool_]
 
 _GRAPHS: WeakKeyDictionary[Projection, dict[tuple[object, ...], Any]] = WeakKeyDictionary()
 
@@ -71,23 +68,6 @@ def _checked_weights(projection: Projection) -> F64:
     if len(weight) and not (np.all(np.isfinite(weight)) and weight.min() >= 0):
         raise ValueError("weighted algorithms need finite, non-negative relationship weights")
     return weight
-
-
-def _adjacency(projection: Projection, weighted: bool) -> sp.csr_matrix:
-    """``A[src, dst]`` = weight, one entry per relationship: the projection's out-CSR wrapped as it is.
-
-    Parallel relationships stay separate entries (scipy's products and graph routines add them up),
-    so nothing is sorted or merged.
-    """
-
-    def build() -> sp.csr_matrix:
-        csr = projection.csr("out")
-        values = _checked_weights(projection)[csr.edge] if weighted else np.ones(projection.num_relationships)
-        n = projection.num_nodes
-        return sp.csr_matrix((values, csr.indices, csr.indptr), shape=(n, n))
-
-    result: sp.csr_matrix = _cached(projection, ("adjacency", weighted), build)
-    return result
 
 
 def _simple_pairs(projection: Projection, weighted: bool) -> sp.coo_matrix:
@@ -165,78 +145,51 @@ def _cheapest_links(projection: Projection, directed: bool) -> tuple[ig.Graph, I
     return result
 
 
-#: L1 change between PageRank steps at which the scores count as converged (error ~6x this).
-_PAGERANK_TOLERANCE = 1e-10
+def _walk(projection: Projection, weighted: bool, directed: bool) -> random_walk.WalkGraph:
+    """The pull adjacency a random walker needs, built once per projection and walk kind."""
 
+    def build() -> random_walk.WalkGraph:
+        weight = _checked_weights(projection) if weighted else None
+        return random_walk.walk_graph(
+            projection.num_nodes, projection.src, projection.dst, weight, directed=directed
+        )
 
-def _walk(projection: Projection, weighted: bool, directed: bool) -> tuple[sp.csr_matrix, F64, Mask]:
-    """What a random walker needs: the adjacency, one over each node's outgoing weight, the dead ends.
-
-    A walker follows a link in proportion to its weight (both ways round when not ``directed``);
-    walkers on dangling nodes restart: networkx's and igraph's convention.
-    """
-
-    def build() -> tuple[sp.csr_matrix, F64, Mask]:
-        adjacency = _adjacency(projection, weighted)
-        strength = np.asarray(adjacency.sum(axis=1), dtype=np.float64).ravel()
-        if not directed:
-            strength += np.asarray(adjacency.sum(axis=0), dtype=np.float64).ravel()
-        dangling = strength <= 0
-        inverse = np.zeros(projection.num_nodes)
-        np.divide(1.0, strength, out=inverse, where=~dangling)
-        return adjacency, inverse, dangling
-
-    result: tuple[sp.csr_matrix, F64, Mask] = _cached(projection, ("walk", weighted, directed), build)
+    result: random_walk.WalkGraph = _cached(projection, ("walk", weighted, directed), build)
     return result
 
 
-def _power_iteration_kernel(
-    indptr: I64,
-    indices: I64,
-    weight: F64,
-    inverse: F64,
-    dangling: Mask,
-    restart: F64,
-    damping: float,
-    both_ways: bool,
-) -> F64:
-    """PageRank by power iteration over the out-CSR ``A[src, dst] = weight``, three passes a step.
+def _components_kernel(n: int, src: I64, dst: I64) -> I64:
+    """Union-find straight over the relationship arrays; component ids in order of first appearance.
 
-    Each node sends ``score * inverse`` (its share per unit of weight) along its links, to their targets
-    and, ``both_ways``, to their sources too; dangling walkers restart. Stops when the L1 change between
-    steps is below :data:`_PAGERANK_TOLERANCE` (it shrinks by ``damping`` a step: ~150 steps).
+    Each union hangs the larger root under the smaller, so every node's parent has a smaller index and
+    one ascending pass labels each node from its (already labelled) parent.
     """
-    n = len(indptr) - 1
-    scores = restart.copy()
-    share = np.empty(n)
-    moved = np.empty(n)
-    for _ in range(1000):
-        leaked = 0.0
-        for node in range(n):
-            share[node] = scores[node] * inverse[node]
-            moved[node] = 0.0
-            if dangling[node]:
-                leaked += scores[node]
-        for node in range(n):
-            received = 0.0
-            for at in range(indptr[node], indptr[node + 1]):
-                target = indices[at]
-                moved[target] += weight[at] * share[node]
-                if both_ways:
-                    received += weight[at] * share[target]
-            moved[node] += received
-        change = 0.0
-        for node in range(n):
-            updated = damping * (moved[node] + leaked * restart[node]) + (1.0 - damping) * restart[node]
-            change += abs(updated - scores[node])
-            scores[node] = updated
-        if change < _PAGERANK_TOLERANCE:
-            break
-    return scores
+    parent = np.arange(n)
+    for e in range(len(src)):
+        a, b = src[e], dst[e]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a < b:
+            parent[b] = a
+        elif b < a:
+            parent[a] = b
+    label = np.empty(n, dtype=np.int64)
+    count = 0
+    for node in range(n):
+        if parent[node] == node:
+            label[node] = count
+            count += 1
+        else:
+            label[node] = label[parent[node]]
+    return label
 
 
 # Compiled once and cached on disk; the cast keeps the signature for the type checker.
-_power_iteration = cast(Callable[..., F64], numba.njit(cache=True)(_power_iteration_kernel))
+_components = cast(Callable[[int, I64, I64], I64], numba.njit(cache=True)(_components_kernel))
 
 
 def _seeded(seed: int) -> random.Random:
@@ -250,9 +203,8 @@ class CpuBackend:
     name = "cpu"
 
     def weakly_connected_components(self, projection: Projection) -> Partition:
-        adjacency = _adjacency(projection, weighted=False)
-        _, labels = connected_components(adjacency, directed=True, connection="weak")
-        return Partition(labels.astype(np.int64), algorithm="weakly_connected_components")
+        labels = _components(projection.num_nodes, projection.src, projection.dst)
+        return Partition(labels, algorithm="weakly_connected_components")
 
     def louvain(self, projection: Projection, *, resolution: float, weighted: bool, seed: int) -> Partition:
         membership = _networkit_louvain(projection, weighted, resolution, seed)
@@ -282,22 +234,19 @@ class CpuBackend:
         weighted: bool,
         directed: bool,
         personalization: F64 | None,
+        tolerance: float,
+        max_iterations: int,
     ) -> NodeScores:
-        n = projection.num_nodes
-        adjacency, inverse, dangling = _walk(projection, weighted, directed)
-        restart = np.full(n, 1.0 / n) if personalization is None else personalization / personalization.sum()
-        scores = _power_iteration(
-            adjacency.indptr.astype(np.int64, copy=False),
-            adjacency.indices.astype(np.int64, copy=False),
-            np.asarray(adjacency.data, dtype=np.float64),
-            inverse,
-            dangling,
-            np.asarray(restart, dtype=np.float64),
-            damping,
-            not directed,
+        restart = None if personalization is None else personalization / personalization.sum()
+        run = random_walk.pagerank_scores(
+            _walk(projection, weighted, directed),
+            restart,
+            damping=damping,
+            tolerance=tolerance,
+            max_iterations=max_iterations,
         )
         name = "pagerank" if personalization is None else "personalized_pagerank"
-        return NodeScores(np.asarray(scores, dtype=np.float64), name)
+        return NodeScores(run.scores, name, iterations=run.iterations)
 
     def shortest_path(
         self, projection: Projection, source: int, target: int, *, weighted: bool, directed: bool

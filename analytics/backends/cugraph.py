@@ -91,6 +91,8 @@ class CuGraphBackend(CpuBackend):
         weighted: bool,
         directed: bool,
         personalization: F64 | None,
+        tolerance: float,
+        max_iterations: int,
     ) -> NodeScores:
         weight = projection.weight if weighted else np.ones(projection.num_relationships)
         # Both directions as separate arcs when undirected; parallel links add up, as on the CPU.
@@ -101,7 +103,16 @@ class CuGraphBackend(CpuBackend):
         if personalization is not None:
             seeds = np.flatnonzero(personalization)
             restart = self._cudf.DataFrame({"vertex": seeds, "values": personalization[seeds]})
-        frame = self._cugraph.pagerank(graph, alpha=damping, personalization=restart, tol=1e-8)
+        # cuGraph stops on the same rule (L1 change below tol); past max_iter it hands back what it
+        # reached, as the CPU engine does, instead of raising.
+        frame, _ = self._cugraph.pagerank(
+            graph,
+            alpha=damping,
+            personalization=restart,
+            tol=tolerance,
+            max_iter=max_iterations,
+            fail_on_nonconvergence=False,
+        )
         scores = self._by_vertex(frame, "pagerank", projection.num_nodes, 0.0)
         name = "pagerank" if personalization is None else "personalized_pagerank"
         return NodeScores(scores / scores.sum(), name)

@@ -11,6 +11,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from analytics.community import leiden, louvain
 from analytics.components import weakly_connected_components
+from analytics.types import Partition
 from graph.projection import Projection
 from tests.unit.analytics.graphs import as_networkx, random_projection
 
@@ -27,6 +28,31 @@ def test_weak_components_match_networkx(seed: int, nodes: int, edges: int) -> No
     expected = nx.weakly_connected_components(as_networkx(p, directed=True))
     assert _as_sets(found.communities()) == {frozenset(c) for c in expected}
     assert [len(c) for c in found.communities()] == sorted(found.sizes.tolist(), reverse=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_weak_components_of_a_larger_graph_match_networkx_with_ids_by_first_member(seed: int) -> None:
+    # Long chains and many small pieces: what stresses the union-find's path shortening.
+    p = random_projection(seed, nodes=3000, edges=2500)
+    found = weakly_connected_components(p, backend="cpu")
+    expected = nx.weakly_connected_components(as_networkx(p, directed=True))
+    assert _as_sets(found.communities()) == {frozenset(c) for c in expected}
+    first_members = [int(np.flatnonzero(found.membership == c)[0]) for c in range(found.count)]
+    assert first_members == sorted(first_members)
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [([0, 0, 1, 0, 2], [0, 0, 1, 0, 2]), ([0, -1, 0, 5], [0, 1, 0, 2]), ([3, 3, 0], [0, 0, 1]), ([], [])],
+)
+def test_partition_ids_follow_first_appearance_and_leave_the_callers_array_alone(
+    ids: list[int], expected: list[int]
+) -> None:
+    given_ids = np.array(ids, dtype=np.int64)
+    partition = Partition(given_ids, algorithm="test")
+    assert partition.membership.tolist() == expected
+    partition.membership[:] = 7
+    assert given_ids.tolist() == ids
 
 
 def _planted(seed: int, blocks: int = 6, size: int = 40) -> tuple[Projection, np.ndarray]:
