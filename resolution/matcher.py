@@ -8,10 +8,13 @@ Three steps, each cheap enough for millions of records:
    address, "Kim Min-su" without a birth day) says too little to be worth the comparisons and is
    skipped, so the cost grows with the number of records, not its square.
 2. **Evidence.** Small functions (:data:`PERSON_EVIDENCE`, :data:`COMPANY_EVIDENCE`) each give every
-   candidate pair a weight (log-odds: positive for a match, negative against) and, for the pairs kept,
-   a reason an investigator can read. Name similarity is computed with ``rapidfuzz.process.cpdist``
-   over the distinct name pairs only; name agreement counts for less the commoner the name, so two
-   records of "Kim Min-su" born on one day need one more shared identifier than two "Hwang Ji-u".
+   candidate pair a weight (log-odds, Fellegi-Sunter style: positive for a match, negative against),
+   as numpy arrays over all pairs; the readable reason is written only for the pairs kept. Name
+   similarity is 1 for pairs blocked on one reading and ``rapidfuzz.process.cpdist`` over the distinct
+   pairs of other readings. Agreement counts for less the commoner the value: a name by how many
+   records bear it (two records of "Kim Min-su" born on one day need one more shared identifier than
+   two "Hwang Ji-u"), a person's phone, e-mail or home by how many records hold it. Two different
+   values of an identifier count against, mildly; a value missing on either record counts for nothing.
 3. **Decision.** The weights and a prior (about :data:`DUPLICATE_RATE` records per record are another
    record of the same party) give a probability. From ``match_at`` up the pair is a match (``SAME_AS``);
    from ``review_at`` it goes to an investigator's review queue. Confirmed pairs always match, rejected
@@ -31,7 +34,7 @@ Example
 [('P1', 'P2')]
 >>> for weight, reason in result.explain(result.match_index()[0])[:3]:
 ...     print(reason)
-shared phone +821012345678
+shared phone +821012345678 (2 records hold it)
 same date of birth 1987-03-31
 names agree: 'hwang jiu' ~ 'hwang jiu' (similarity 1.00, 3 records share the name)
 """
@@ -47,7 +50,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
-from rapidfuzz.process import cdist, cpdist
+from rapidfuzz.process import cpdist
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -58,6 +61,7 @@ __all__ = [
     "DUPLICATE_RATE",
     "MATCHER_VERSION",
     "PERSON_EVIDENCE",
+    "CandidatePairs",
     "Evidence",
     "PairContext",
     "Resolution",
@@ -66,11 +70,12 @@ __all__ = [
 ]
 
 #: Stored with every link, so a link can be traced to the rules that made it.
-MATCHER_VERSION = "1"
-#: Up to this many distinct name readings, every two are scored once into a look-up table.
-_VOCABULARY_TABLE_LIMIT = 8192
+MATCHER_VERSION = "2"
 #: The prior: how many other records of the same party a record has, on average.
 DUPLICATE_RATE = 0.05
+_DECISIONS = np.array(["no", "review", "match"])
+#: Up to this many given-name pairs, the pairs to compare are found with a dense table.
+_DENSE_NAME_PAIRS = 1 << 24
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -79,84 +84,204 @@ F64 = npt.NDArray[np.float64]
 _NAME, _NAME_DAY, _FAMILY_DAY, _GIVEN_DAY, _REGISTRATION = 1, 2, 4, 8, 16
 _IDENTIFIER_BIT = {kind: 32 << at for at, kind in enumerate(IDENTIFIER_KINDS)}
 _IDENTIFIER_WORDS = {
-    "phones": "phone",
-    "emails": "e-mail address",
-    "addresses": "address",
-    "accounts": "account",
-    "passports": "passport",
+    "phones": ("phone", "phones"),
+    "emails": ("e-mail address", "e-mail addresses"),
+    "addresses": ("address", "addresses"),
+    "accounts": ("account", "accounts"),
+    "passports": ("passport", "passports"),
 }
-
-
-def _blocking_keys(records: PartyRecords) -> tuple[I64, I64, I64]:
-    """(key number, record, key bit) triples; equal keys get equal numbers."""
-    interned: dict[tuple[object, ...], int] = {}
-    keys: list[int] = []
-    owners: list[int] = []
-    bits: list[int] = []
-
-    def add(key: tuple[object, ...], at: int, bit: int) -> None:
-        keys.append(interned.setdefault(key, len(interned)))
-        owners.append(at)
-        bits.append(bit)
-
-    days = records.birth_day.tolist()
-    for at, (readings, day) in enumerate(zip(records.readings, days, strict=True)):
-        for family, given in readings:
-            add(("n", family, given), at, _NAME)
-            if day != NO_DAY:
-                add(("nd", family, given, day), at, _NAME_DAY)
-                if family:
-                    add(("fd", family, day), at, _FAMILY_DAY)
-                    add(("gd", given, day), at, _GIVEN_DAY)
-        if records.registration_number[at]:
-            add(("rg", records.registration_number[at]), at, _REGISTRATION)
-    for kind, bit in _IDENTIFIER_BIT.items():
-        for at, values in enumerate(records.identifiers[kind]):
-            for value in values:
-                add((kind, value), at, bit)
-    as_array = np.asarray
-    return as_array(keys, dtype=np.int64), as_array(owners, dtype=np.int64), as_array(bits, dtype=np.int64)
-
-
-def block_pairs(records: PartyRecords, max_block: int = 64) -> tuple[I64, I64, I64, int]:
-    """Candidate pairs ``(left, right, shared key bits)`` with left < right, each pair once, and the
-    number of blocks skipped as too large."""
-    key_id, owner, bit = _blocking_keys(records)
-    empty = np.zeros(0, dtype=np.int64)
-    if not len(key_id):
-        return empty, empty, empty, 0
-    order = np.argsort(key_id, kind="stable")
-    key_id, owner, bit = key_id[order], owner[order], bit[order]
-    starts = np.flatnonzero(np.r_[True, key_id[1:] != key_id[:-1]])
-    sizes = np.diff(np.r_[starts, len(key_id)])
-    lefts: list[I64] = []
-    rights: list[I64] = []
-    pair_bits: list[I64] = []
-    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_block)]).tolist():
-        first = starts[sizes == size]
-        i, j = np.triu_indices(size, k=1)
-        lefts.append(owner[(first[:, None] + i[None, :]).ravel()])
-        rights.append(owner[(first[:, None] + j[None, :]).ravel()])
-        pair_bits.append(np.repeat(bit[first], len(i)))
-    skipped = int((sizes > max_block).sum())
-    if not lefts:
-        return empty, empty, empty, skipped
-    left, right, shared = np.concatenate(lefts), np.concatenate(rights), np.concatenate(pair_bits)
-    keep = left != right  # a record with two readings can sit twice in one block
-    left, right, shared = left[keep], right[keep], shared[keep]
-    code = np.minimum(left, right) * len(records) + np.maximum(left, right)
-    order = np.argsort(code)
-    code, shared = code[order], shared[order]
-    first_of_pair = np.r_[True, code[1:] != code[:-1]]
-    unique_code = code[first_of_pair]
-    merged = np.bitwise_or.reduceat(shared, np.flatnonzero(first_of_pair))
-    return unique_code // len(records), unique_code % len(records), merged, skipped
+# A blocking key is one int64: its kind's bit position in the top bits, then a value number and a day.
+_DAY_OFFSET = 1 << 23
+_VALUE_SHIFT = 24
+_KIND_SHIFT = 58
 
 
 def _codes(values: list[str]) -> I64:
     """Each text as a small integer (0 for empty), for vectorised equality tests."""
     numbers: dict[str, int] = {"": 0}
     return np.asarray([numbers.setdefault(v, len(numbers)) for v in values], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _NameVocabulary:
+    """Every distinct reading once, and each record's first and second reading as a number."""
+
+    #: Per reading: its surname family and given name as codes (0 for none), and the given name itself.
+    family: I64
+    given_code: I64
+    given: list[str]
+    first: I64
+    second: I64
+    #: Each distinct given name once, at its code.
+    given_names: list[str]
+
+    @classmethod
+    def of(cls, records: PartyRecords) -> _NameVocabulary:
+        numbers: dict[tuple[str, str], int] = {}
+        put = numbers.setdefault
+        first = [put(r[0], len(numbers)) if r else -1 for r in records.readings]
+        second = [put(r[1], len(numbers)) if len(r) > 1 else -1 for r in records.readings]
+        # The last entry stands for "no name": it matches nothing.
+        empty = len(numbers)
+        families = _codes([f for f, _ in numbers] + [""])
+        families[-1] = -1
+        given = [g for _, g in numbers] + [""]
+        first_ids = np.asarray(first, dtype=np.int64)
+        second_ids = np.asarray(second, dtype=np.int64)
+        first_ids[first_ids < 0] = empty
+        second_ids = np.where(second_ids < 0, first_ids, second_ids)
+        given_code = _codes(given)
+        given_names = [""] * (int(given_code.max()) + 1)
+        for name, number in zip(given, given_code.tolist(), strict=True):
+            given_names[number] = name
+        return cls(families, given_code, given, first_ids, second_ids, given_names)
+
+    @property
+    def empty(self) -> int:
+        return len(self.given) - 1
+
+    def similarity(self, left: I64, right: I64) -> F64:
+        """Best similarity over the two records' readings: 0 when the surnames are different families."""
+        a1, a2, b1, b2 = self.first[left], self.second[left], self.first[right], self.second[right]
+        best = self._score(a1, b1)
+        # Only records with a second reading can score better on it.
+        two = np.flatnonzero((a1 != a2) | (b1 != b2))
+        if len(two):
+            for a_ids, b_ids in ((a1, b2), (a2, b1), (a2, b2)):
+                best[two] = np.maximum(best[two], self._score(a_ids[two], b_ids[two]))
+        return best.astype(np.float64) / 100.0
+
+    def _given_ratio(self, a: I64, b: I64) -> npt.NDArray[np.uint8]:
+        """``fuzz.ratio`` of given names ``a`` and ``b`` (codes), each distinct pair of names once."""
+        size = len(self.given_names)
+        code = np.minimum(a, b) * size + np.maximum(a, b)
+        if size * size <= _DENSE_NAME_PAIRS:
+            # Few distinct given names: mark the pairs needed in a dense table instead of sorting.
+            needed = np.zeros(size * size, dtype=bool)
+            needed[code] = True
+            distinct = np.flatnonzero(needed)
+            inverse = np.zeros(size * size, dtype=np.int64)
+            inverse[distinct] = np.arange(len(distinct))
+            at = inverse[code]
+        else:
+            distinct, at = np.unique(code, return_inverse=True)
+        names = self.given_names
+        ratios = cpdist([names[i] for i in (distinct // size).tolist()],
+                        [names[i] for i in (distinct % size).tolist()],
+                        scorer=fuzz.ratio, dtype=np.uint8, workers=-1)  # fmt: skip
+        scores: npt.NDArray[np.uint8] = np.asarray(ratios, dtype=np.uint8)[at]
+        return scores
+
+    def _score(self, a: I64, b: I64) -> npt.NDArray[np.uint8]:
+        """``fuzz.ratio`` of the given names of readings ``a`` and ``b``, 0 across surname families."""
+        family_a = self.family[a]
+        same_family = (family_a == self.family[b]) & (family_a >= 0)
+        # Most candidate pairs were blocked on one reading: they score 100 without a string compared,
+        # and each other pair of given names is compared once, however many record pairs hold it.
+        score = np.where(same_family & (a == b), 100, 0).astype(np.uint8)
+        fuzzy = np.flatnonzero(same_family & (a != b))
+        if len(fuzzy):
+            score[fuzzy] = self._given_ratio(self.given_code[a[fuzzy]], self.given_code[b[fuzzy]])
+        return score
+
+
+def _key(kind: int, value: I64, day: I64 | int = 0) -> I64:
+    return (np.int64(kind) << _KIND_SHIFT) | (value << _VALUE_SHIFT) | (day + _DAY_OFFSET)
+
+
+def _blocking_keys(records: PartyRecords, names: _NameVocabulary) -> tuple[I64, I64, I64]:
+    """(key, record, key bit) triples; equal keys are equal numbers."""
+    n = len(records)
+    everyone = np.arange(n, dtype=np.int64)
+    two = np.flatnonzero(names.second != names.first)
+    owner = np.concatenate([everyone, two])
+    reading = np.concatenate([names.first, names.second[two]])
+    named = reading != names.empty
+    owner, reading = owner[named], reading[named]
+    day = records.birth_day[owner]
+    known = day != NO_DAY
+    family, given = names.family[reading], names.given_code[reading]
+    has_family = known & (family > 0)
+    parts = [
+        (_key(0, reading), owner, _NAME),
+        (_key(1, reading[known], day[known]), owner[known], _NAME_DAY),
+        (_key(2, family[has_family], day[has_family]), owner[has_family], _FAMILY_DAY),
+        (_key(3, given[has_family], day[has_family]), owner[has_family], _GIVEN_DAY),
+    ]
+    registration = _codes(records.registration_number)
+    registered = np.flatnonzero(registration)
+    parts.append((_key(4, registration[registered]), registered, _REGISTRATION))
+    for at, (kind, bit) in enumerate(_IDENTIFIER_BIT.items()):
+        values = records.identifiers[kind]
+        holders = np.repeat(everyone, [len(v) for v in values])
+        numbers: dict[str, int] = {}
+        put = numbers.setdefault
+        codes = np.asarray([put(v, len(numbers)) for vs in values for v in vs], dtype=np.int64)
+        parts.append((_key(5 + at, codes), holders, bit))
+    keys = np.concatenate([p[0] for p in parts])
+    owners = np.concatenate([p[1] for p in parts])
+    bits = np.concatenate([np.full(len(p[1]), p[2], dtype=np.int64) for p in parts])
+    return keys, owners, bits
+
+
+@dataclass(frozen=True)
+class CandidatePairs:
+    """Record pairs ``left < right`` that share at least one blocking key, each pair once."""
+
+    left: I64
+    right: I64
+    #: The bits of every key kind the pair shares.
+    shared: I64
+    #: Per identifier kind, per pair: how many records hold the rarest value of that kind the two share;
+    #: 0 when they share none.
+    holders: dict[str, npt.NDArray[np.int32]]
+    #: Blocks skipped as too large.
+    skipped: int
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+def block_pairs(
+    records: PartyRecords, max_block: int = 64, names: _NameVocabulary | None = None
+) -> CandidatePairs:
+    """The candidate pairs of ``records``: records sharing a blocking key held by at most ``max_block``."""
+    key, owner, bit = _blocking_keys(records, names or _NameVocabulary.of(records))
+    order = np.argsort(key, kind="stable")
+    key, owner, bit = key[order], owner[order], bit[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, len(key)])
+    lefts: list[I64] = [np.zeros(0, dtype=np.int64)]
+    rights: list[I64] = [np.zeros(0, dtype=np.int64)]
+    pair_bits: list[I64] = [np.zeros(0, dtype=np.int64)]
+    pair_sizes: list[I64] = [np.zeros(0, dtype=np.int64)]
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_block)]).tolist():
+        first = starts[sizes == size]
+        i, j = np.triu_indices(size, k=1)
+        lefts.append(owner[(first[:, None] + i[None, :]).ravel()])
+        rights.append(owner[(first[:, None] + j[None, :]).ravel()])
+        pair_bits.append(np.repeat(bit[first], len(i)))
+        pair_sizes.append(np.full(len(first) * len(i), size, dtype=np.int64))
+    skipped = int((sizes > max_block).sum())
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    shared, size_of = np.concatenate(pair_bits), np.concatenate(pair_sizes)
+    keep = left != right  # a record with two readings can sit twice in one block
+    n = len(records)
+    code = np.minimum(left[keep], right[keep]) * n + np.maximum(left[keep], right[keep])
+    order = np.argsort(code)
+    code, shared, size_of = code[order], shared[keep][order], size_of[keep][order]
+    first_of_pair = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else order[:0]
+    merged = np.bitwise_or.reduceat(shared, first_of_pair) if len(code) else shared
+    holders = {}
+    for kind, identifier_bit in _IDENTIFIER_BIT.items():
+        holders[kind] = np.zeros(len(first_of_pair), dtype=np.int32)
+        if (merged & identifier_bit).any():
+            rarest = np.minimum.reduceat(
+                np.where(shared == identifier_bit, size_of, max_block + 1), first_of_pair
+            )
+            holders[kind][:] = np.where(rarest <= max_block, rarest, 0)
+    unique_code = code[first_of_pair]
+    return CandidatePairs(unique_code // n, unique_code % n, merged, holders, skipped)
 
 
 @dataclass(frozen=True)
@@ -167,11 +292,14 @@ class PairContext:
     left: I64
     right: I64
     shared: I64
+    #: See :attr:`CandidatePairs.holders`.
+    holders: dict[str, npt.NDArray[np.int32]]
     #: Records with the same primary name reading as each record (how common the name is).
     name_count: I64
     #: Probability that two records with known days share the day: how much a same day says.
     day_agreement: float
-    #: Text columns as integer codes (0 for empty): nationality, registration_number, register.
+    #: Columns as integer codes (0 for empty): nationality, registration_number, register, and each
+    #: identifier kind (the record's whole set of values as one code).
     codes: dict[str, I64]
     name_similarity: F64 = field(default_factory=lambda: np.zeros(0))
 
@@ -190,60 +318,6 @@ class Evidence:
 
 
 EvidenceFunction = Callable[[PairContext], Evidence]
-
-
-@dataclass(frozen=True)
-class _NameVocabulary:
-    """Every distinct reading once, and each record's first and second reading as a number."""
-
-    family: npt.NDArray[np.int64]
-    given: list[str]
-    first: I64
-    second: I64
-
-    @classmethod
-    def of(cls, records: PartyRecords) -> _NameVocabulary:
-        numbers: dict[tuple[str, str], int] = {}
-        first, second = [], []
-        for readings in records.readings:
-            ids = [numbers.setdefault(r, len(numbers)) for r in readings[:2]] or [-1]
-            first.append(ids[0])
-            second.append(ids[-1])
-        # The last entry stands for "no name": it matches nothing.
-        families = _codes([f for f, _ in numbers] + [""])
-        families[-1] = -1
-        as_ids = np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
-        empty = len(numbers)
-        return cls(
-            families, [g for _, g in numbers] + [""], np.where(as_ids[0] < 0, empty, as_ids[0]),
-            np.where(as_ids[1] < 0, empty, as_ids[1]),
-        )  # fmt: skip
-
-    def similarity(self, left: I64, right: I64) -> F64:
-        """Best similarity over the two records' readings: 0 when the surnames are different families."""
-        # A name vocabulary is small next to the pairs: score every two readings once, then look up.
-        if len(self.given) <= _VOCABULARY_TABLE_LIMIT and len(self.given) ** 2 <= 8 * len(left):
-            table = cdist(self.given, self.given, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
-            table[(self.family[:, None] != self.family[None, :]) | (self.family[:, None] < 0)] = 0
-            return self._best(left, right, lambda a, b: table[a, b])
-        return self._best(left, right, self._pairwise)
-
-    def _pairwise(self, a: I64, b: I64) -> npt.NDArray[np.uint8]:
-        size = len(self.given)
-        unique_code, inverse = np.unique(np.minimum(a, b) * size + np.maximum(a, b), return_inverse=True)
-        ua, ub = unique_code // size, unique_code % size
-        given = self.given
-        score = cpdist([given[i] for i in ua.tolist()], [given[i] for i in ub.tolist()], scorer=fuzz.ratio,
-                       dtype=np.uint8, workers=-1)  # fmt: skip
-        score[(self.family[ua] != self.family[ub]) | (self.family[ua] < 0)] = 0
-        return np.asarray(score, dtype=np.uint8)[inverse]
-
-    def _best(self, left: I64, right: I64, score: Callable[[I64, I64], npt.NDArray[np.uint8]]) -> F64:
-        best = np.zeros(len(left), dtype=np.uint8)
-        for a_ids in (self.first, self.second):
-            for b_ids in (self.first, self.second):
-                best = np.maximum(best, score(a_ids[left], b_ids[right]))
-        return best.astype(np.float64) / 100.0
 
 
 def name_similarity(ctx: PairContext) -> Evidence:
@@ -326,24 +400,50 @@ def registration_number(ctx: PairContext) -> Evidence:
     return Evidence("registration_number", weight, reason)
 
 
-def _shared_identifier(kind: str, weight_when_shared: float) -> EvidenceFunction:
+def _identifier(
+    kind: str, agreement: float, conflict: float = 0.0, m: float | None = None
+) -> EvidenceFunction:
+    """Evidence from one kind of identifier: ``agreement`` when the two records share a value,
+    ``conflict`` when both hold values of this kind and share none, nothing when either has none.
+
+    With ``m`` (how often one party's two records carry the same value) a shared value counts for
+    log(m * records / holders) when that is more: the chance that an unrelated record holds a value is
+    holders / records, so a phone two records hold says more in a register of millions.
+    """
     bit = _IDENTIFIER_BIT[kind]
-    word = _IDENTIFIER_WORDS[kind]
+    word, words = _IDENTIFIER_WORDS[kind]
 
     def evidence(ctx: PairContext) -> Evidence:
-        shared = (ctx.shared & bit) != 0
-        weight = np.where(shared, weight_when_shared, 0.0)
+        holders = ctx.holders[kind]
+        weight = np.zeros(len(holders))
+        code = ctx.codes[kind]
+        differ = np.zeros(len(holders), dtype=bool)
+        if conflict and code.any():
+            left, right = code[ctx.left], code[ctx.right]
+            # A value held by more records than a block takes is shared without a candidate-pair bit.
+            differ = (left != 0) & (right != 0) & (left != right) & ((ctx.shared & bit) == 0)
+            weight[differ] = conflict
+        shared_at = np.flatnonzero(holders)
+        weight[shared_at] = agreement
+        if m is not None:
+            # Only a value no one else holds: a household's phone and home are one piece of evidence.
+            private = shared_at[holders[shared_at] == 2]
+            weight[private] = max(agreement, math.log(m * len(ctx.records) / 2))
+        shared = holders > 0
+        values = ctx.records.identifiers[kind]
 
         def reason(at: int) -> str:
-            if not shared[at]:
-                return f"no shared {word}"
-            values = set(ctx.records.identifiers[kind][int(ctx.left[at])])
-            common = sorted(values.intersection(ctx.records.identifiers[kind][int(ctx.right[at])]))
-            return f"shared {word} {', '.join(common)}"
+            a, b = values[int(ctx.left[at])], values[int(ctx.right[at])]
+            if shared[at]:
+                held = f" ({holders[at]} records hold it)" if m is not None else ""
+                return f"shared {word} {', '.join(sorted(set(a).intersection(b)))}{held}"
+            if differ[at]:
+                return f"different {words}: {', '.join(a)} vs {', '.join(b)}"
+            return f"no shared {word}"
 
-        return Evidence(f"shared_{kind}", weight, reason)
+        return Evidence(f"{kind}", weight, reason)
 
-    evidence.__name__ = f"shared_{kind}"
+    evidence.__name__ = kind
     return evidence
 
 
@@ -365,48 +465,34 @@ def same_register(ctx: PairContext) -> Evidence:
     return Evidence("same_register", weight, reason)
 
 
-def passport_conflict(ctx: PairContext) -> Evidence:
-    """Both records hold passports and none is the same: two people, unless one renewed it."""
-    passports = ctx.records.identifiers["passports"]
-    holds = np.asarray([bool(p) for p in passports])
-    shared = (ctx.shared & _IDENTIFIER_BIT["passports"]) != 0
-    conflict = holds[ctx.left] & holds[ctx.right] & ~shared
-    weight = np.where(conflict, -8.0, 0.0)
-
-    def reason(at: int) -> str:
-        if not conflict[at]:
-            return "no passport conflict"
-        a, b = passports[int(ctx.left[at])], passports[int(ctx.right[at])]
-        return f"different passports {', '.join(a)} vs {', '.join(b)}"
-
-    return Evidence("passport_conflict", weight, reason)
-
-
-#: Evidence for person records, each a function of the candidate pairs.
+#: Evidence for person records, each a function of the candidate pairs. A shared phone, e-mail address
+#: or home that only the two records hold counts for more the larger the register. Two different homes
+#: count against, mildly (people move between registers); two different phones or e-mail addresses say
+#: nothing, since people carry several (mobile, home, work) and households and offices share them.
 PERSON_EVIDENCE: tuple[EvidenceFunction, ...] = (
     name_similarity,
     dob_conflict,
     nationality,
-    _shared_identifier("phones", 9.0),
-    _shared_identifier("emails", 11.0),
-    # Households share a home; the address alone says less than a phone.
-    _shared_identifier("addresses", 8.0),
-    _shared_identifier("accounts", 9.0),
-    _shared_identifier("passports", 16.0),
-    passport_conflict,
+    _identifier("phones", 9.0, m=0.7),
+    _identifier("emails", 11.0, m=0.5),
+    _identifier("addresses", 8.0, conflict=-1.6, m=0.6),
+    _identifier("accounts", 9.0, m=0.8),
+    # A passport number is unique by issue, not by chance: sharing one nearly proves it; two people
+    # renew a passport rarely enough that two different ones argue strongly against.
+    _identifier("passports", 16.0, conflict=-8.0),
     same_register,
 )
-#: Evidence for company records. Identifiers weigh less: fronts of a delinquent firm share its phone,
-#: address or account on purpose, and firms in one building share an address.
+#: Evidence for company records. Identifiers weigh less and never by rarity: fronts of a delinquent firm
+#: share its phone, address or account on purpose, and firms in one building share an address.
 COMPANY_EVIDENCE: tuple[EvidenceFunction, ...] = (
     name_similarity,
     registration_number,
     registration_day,
     nationality,
-    _shared_identifier("phones", 4.0),
-    _shared_identifier("emails", 8.0),
-    _shared_identifier("addresses", 2.0),
-    _shared_identifier("accounts", 4.0),
+    _identifier("phones", 4.0),
+    _identifier("emails", 8.0),
+    _identifier("addresses", 2.0),
+    _identifier("accounts", 4.0),
 )
 
 
@@ -421,12 +507,16 @@ class Resolution:
     #: 'match', 'review' or 'no' per pair.
     decision: npt.NDArray[np.str_]
     blocks_skipped: int
-    #: Seconds spent blocking (keys, candidate pairs, name vocabulary) and scoring the pairs.
+    #: Seconds spent on the records (name readings, codes, blocking keys, candidate pairs) and on scoring
+    #: the pairs (every evidence function over every pair, the probability and the decision).
     blocking_seconds: float = 0.0
     scoring_seconds: float = 0.0
+    #: CPU seconds of this process (all threads) while scoring: on a shared machine, what scoring costs.
+    scoring_cpu_seconds: float = 0.0
 
     @property
     def comparisons(self) -> int:
+        """Candidate pairs scored: each is one pair weighed by every evidence function."""
         return len(self.probability)
 
     def match_index(self) -> I64:
@@ -463,13 +553,6 @@ def _day_agreement(records: PartyRecords) -> float:
     return float(max((counts**2).sum() / float(len(known)) ** 2, 1e-9))
 
 
-def _name_counts(records: PartyRecords) -> I64:
-    """How many records share each record's first reading."""
-    primary = _codes([f"{r[0][0]}\x1f{r[0][1]}" if r else "" for r in records.readings])
-    counts = np.bincount(primary)
-    return counts[primary].astype(np.int64)
-
-
 def resolve(
     records: PartyRecords,
     *,
@@ -488,35 +571,47 @@ def resolve(
     if not 0.0 < review_at <= match_at < 1.0:
         raise ValueError(f"need 0 < review_at <= match_at < 1, got {review_at} and {match_at}")
     prepared = time.perf_counter()
-    left, right, shared, skipped = block_pairs(records, max_block)
+    names = _NameVocabulary.of(records)
+    pairs = block_pairs(records, max_block, names)
     position = {record_id: at for at, record_id in enumerate(records.record_id)}
     forced = _pair_codes(confirmed, position, len(records))
     if len(forced):
-        left, right, shared = _with_pairs(left, right, shared, forced, len(records))
-    vocabulary = _NameVocabulary.of(records)
+        pairs = _with_pairs(pairs, forced, len(records))
     codes = {
         "nationality": _codes(records.nationality),
         "registration_number": _codes(records.registration_number),
         "register": _codes(records.register),
     }
-    name_count, day_agreement = _name_counts(records), _day_agreement(records)
-    scoring = time.perf_counter()
+    for kind in IDENTIFIER_KINDS:
+        codes[kind] = _codes(["\x1f".join(values) for values in records.identifiers[kind]])
+    # How many records share each record's first reading.
+    name_count = np.bincount(names.first)[names.first]
+    day_agreement = _day_agreement(records)
+    scoring, scoring_cpu = time.perf_counter(), time.process_time()
+    left, right = pairs.left, pairs.right
     context = PairContext(
-        records, left, right, shared, name_count, day_agreement, codes, vocabulary.similarity(left, right)
-    )
+        records, left, right, pairs.shared, pairs.holders, name_count, day_agreement, codes,
+        names.similarity(left, right),
+    )  # fmt: skip
     functions = PERSON_EVIDENCE if records.kind == "Person" else COMPANY_EVIDENCE
     evidence = tuple(function(context) for function in functions)
-    prior = math.log(DUPLICATE_RATE / max(len(records), 1))
-    logit = sum((e.weight for e in evidence), np.full(len(left), prior))
+    logit = np.full(len(left), math.log(DUPLICATE_RATE / max(len(records), 1)))
+    for item in evidence:
+        logit += item.weight
     probability = 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
-    decision = np.where(probability >= match_at, "match", np.where(probability >= review_at, "review", "no"))
+    level = (probability >= review_at).astype(np.int8) + (probability >= match_at)
     code = left * len(records) + right
-    decision[np.isin(code, forced)] = "match"
-    decision[np.isin(code, _pair_codes(rejected, position, len(records)))] = "no"
-    done = time.perf_counter()
+    if len(forced):
+        level[np.isin(code, forced)] = 2
+    refused = _pair_codes(rejected, position, len(records))
+    if len(refused):
+        level[np.isin(code, refused)] = 0
+    decision = _DECISIONS[level]
+    done, done_cpu = time.perf_counter(), time.process_time()
     return Resolution(
-        records, context, evidence, probability, decision, skipped, scoring - prepared, done - scoring
-    )
+        records, context, evidence, probability, decision, pairs.skipped, scoring - prepared, done - scoring,
+        done_cpu - scoring_cpu,
+    )  # fmt: skip
 
 
 def _pair_codes(pairs: Iterable[tuple[str, str]], position: dict[str, int], n: int) -> I64:
@@ -528,11 +623,15 @@ def _pair_codes(pairs: Iterable[tuple[str, str]], position: dict[str, int], n: i
     return np.unique(np.asarray(codes, dtype=np.int64))
 
 
-def _with_pairs(left: I64, right: I64, shared: I64, codes: I64, n: int) -> tuple[I64, I64, I64]:
-    existing = left * n + right
-    extra = codes[~np.isin(codes, existing)]
-    return (
-        np.concatenate([left, extra // n]),
-        np.concatenate([right, extra % n]),
-        np.concatenate([shared, np.zeros(len(extra), dtype=np.int64)]),
+def _with_pairs(pairs: CandidatePairs, codes: I64, n: int) -> CandidatePairs:
+    extra = codes[~np.isin(codes, pairs.left * n + pairs.right)]
+    return CandidatePairs(
+        np.concatenate([pairs.left, extra // n]),
+        np.concatenate([pairs.right, extra % n]),
+        np.concatenate([pairs.shared, np.zeros(len(extra), dtype=np.int64)]),
+        {
+            kind: np.concatenate([held, np.zeros(len(extra), dtype=np.int32)])
+            for kind, held in pairs.holders.items()
+        },
+        pairs.skipped,
     )

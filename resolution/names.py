@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -117,6 +118,8 @@ def _hangul_reading(name: str) -> tuple[str, str] | None:
     return family, given_name_key("".join(syllables[1:]))
 
 
+# Registers repeat names (thousands of Kim Min-su): each distinct spelling is read once.
+@lru_cache(maxsize=1 << 17)
 def person_readings(name: str, korean: bool = True) -> tuple[tuple[str, str], ...]:
     """The readings ``(surname family, given key)`` of a person's name, most likely first.
 
@@ -141,6 +144,7 @@ def person_readings(name: str, korean: bool = True) -> tuple[tuple[str, str], ..
     return (("", " ".join(sorted(words))),)
 
 
+@lru_cache(maxsize=1 << 17)
 def company_name_key(name: str) -> str:
     """A firm's name without legal form and punctuation, words sorted, Hangul romanised and coarsened."""
     text = re.sub(r"\(\s*주\s*\)|주식회사|유한회사", " ", unicodedata.normalize("NFKC", name))

@@ -96,8 +96,39 @@ def test_decisions_override_the_evidence() -> None:
 
 def test_oversized_blocks_are_skipped() -> None:
     rows = [{"name": f"Person {i}", "addresses": ["1 logistics center"]} for i in range(80)]
-    left, _, _, skipped = block_pairs(_people(*rows), max_block=64)
-    assert skipped >= 1 and len(left) == 0
+    pairs = block_pairs(_people(*rows), max_block=64)
+    assert pairs.skipped >= 1 and len(pairs) == 0
+
+
+def test_each_shared_identifier_remembers_how_many_records_hold_it() -> None:
+    home = {"phones": ["+8221234567"], "addresses": ["101 1 teheran ro seoul"]}
+    records = _people(
+        {"name": "김민수", **home, "emails": ["minsu@example.kr"]},
+        {"name": "김지우", **home},
+        {"name": "Kim Min-su", "phones": ["+8221234567"], "emails": ["minsu@example.kr"]},
+    )
+    pairs = block_pairs(records)
+    held = {
+        (int(a), int(b)): (int(p), int(e), int(d))
+        for a, b, p, e, d in zip(
+            pairs.left, pairs.right, pairs.holders["phones"], pairs.holders["emails"],
+            pairs.holders["addresses"], strict=True,
+        )
+    }  # fmt: skip
+    assert held == {(0, 1): (3, 0, 2), (0, 2): (3, 2, 0), (1, 2): (3, 0, 0)}
+
+
+def test_different_homes_count_against_a_match_and_different_phones_do_not() -> None:
+    day = "1987-03-31"
+    twins: list[dict[str, Any]] = [
+        {"name": "황지우", "date_of_birth": day, "addresses": ["1 a ro seoul"], "phones": ["+821011112222"]},
+        {"name": "Hwang Ji-woo", "date_of_birth": day},
+    ]
+    apart = [dict(twins[0]), {**twins[1], "addresses": ["9 b ro busan"], "phones": ["+821033334444"]}]
+    silent, conflicting = resolve(_people(*twins)), resolve(_people(*apart))
+    assert conflicting.probability[0] < silent.probability[0]
+    against = [reason for weight, reason in conflicting.explain(0) if weight < 0]
+    assert against == ["different addresses: 1 a ro seoul vs 9 b ro busan"]
 
 
 def test_company_name_key_ignores_legal_form_and_case() -> None:
