@@ -11,6 +11,10 @@ Multigraphs", AAAI 2024), written for bigfinder:
 * **ego IDs** (:func:`ego_subgraphs`): the node being classified is flagged in its own neighbourhood,
   so a message that comes back to it closes a cycle it can recognise.
 
+Ego subgraphs are small copies, one per node read; :meth:`MultiGIN.centre_logits` computes in each
+layer only the nodes the later layers still read (the last layer: the centre alone), and the edge
+terms (features, ports) are encoded once per direction rather than once per layer.
+
 Example
 -------
 >>> import numpy as np, torch
@@ -35,7 +39,6 @@ import scipy.sparse as sp
 import torch
 from torch import Tensor
 from torch.nn import functional
-from torch_geometric.nn import MessagePassing
 
 __all__ = ["EgoBatch", "MultiGIN", "MultiGinOptions", "TransferGraph", "ego_subgraphs", "port_numbers"]
 
@@ -47,7 +50,7 @@ F64 = npt.NDArray[np.float64]
 class MultiGinOptions:
     """Which Multi-GNN adaptations are on, and how ego batches are drawn.
 
-    ``max_port`` (64): port numbers at or above it share one embedding. ``batch_size`` (128) nodes per
+    ``max_port`` (64): port numbers at or above it count as ``max_port - 1``. ``batch_size`` (128) nodes per
     ego batch; ``hops`` (None: the model's layers) the radius of each node's ego subgraph.
     """
 
@@ -118,12 +121,16 @@ class TransferGraph:
 
 @dataclass(frozen=True, eq=False)
 class EgoBatch:
-    """Disjoint ego subgraphs of some centre nodes, as one graph; ``centre`` are their positions in it."""
+    """Disjoint ego subgraphs of some centre nodes, as one graph; ``centre`` are their positions in it.
+
+    ``hop`` is each node's distance (either direction) to its own centre: 0 for the centres.
+    """
 
     graph: TransferGraph
     nodes: I64
     centre: Tensor
     ego: Tensor
+    hop: Tensor
 
 
 def ego_subgraphs(graph: TransferGraph, centres: I64, hops: int) -> EgoBatch:
@@ -140,12 +147,17 @@ def ego_subgraphs(graph: TransferGraph, centres: I64, hops: int) -> EgoBatch:
     reach = sp.csr_matrix(
         (np.ones(len(centres), dtype=np.int8), (np.arange(len(centres)), centres)), (len(centres), n)
     )
+    # Each reach matrix holds the last, so summing them counts the steps a node was already reached in.
+    reached_for = reach.astype(np.int16)
     for _ in range(hops):
         reach = ((reach @ reach_step) > 0).astype(np.int8)
-    reach.sort_indices()
-    rows, cols = reach.nonzero()
+        reached_for = reached_for + reach.astype(np.int16)
+    reached_for = reached_for.tocsr()
+    reached_for.sort_indices()
+    rows, cols = reached_for.nonzero()
+    hop = hops + 1 - np.asarray(reached_for[rows, cols]).ravel().astype(np.int64)
     node_key = rows.astype(np.int64) * n + cols
-    by_column = reach.tocsc()
+    by_column = reached_for.tocsc()
     inside = by_column[:, src].multiply(by_column[:, dst]).tocoo()
     copy, edge = inside.row.astype(np.int64), inside.col.astype(np.int64)
     local_src = np.searchsorted(node_key, copy * n + src[edge])
@@ -153,35 +165,88 @@ def ego_subgraphs(graph: TransferGraph, centres: I64, hops: int) -> EgoBatch:
     centre = np.searchsorted(node_key, np.arange(len(centres), dtype=np.int64) * n + centres)
     ego = torch.zeros(len(node_key), 1)
     ego[torch.from_numpy(centre)] = 1.0
+    edge_t = torch.from_numpy(edge)
     sub = TransferGraph(
         graph.x[torch.from_numpy(cols.astype(np.int64))],
         torch.from_numpy(np.stack([local_src, local_dst])),
-        graph.edge_attr[torch.from_numpy(edge)],
-        graph.in_port[torch.from_numpy(edge)],
-        graph.out_port[torch.from_numpy(edge)],
+        graph.edge_attr[edge_t],
+        graph.in_port[edge_t],
+        graph.out_port[edge_t],
     )
-    return EgoBatch(sub, cols.astype(np.int64), torch.from_numpy(centre), ego)
+    return EgoBatch(sub, cols.astype(np.int64), torch.from_numpy(centre), ego, torch.from_numpy(hop))
 
 
-# PyG ships no type information, so its base class is Any to mypy.
-class _DirectedGIN(MessagePassing):  # type: ignore[misc]
-    """GIN with edge features along one direction: ``mlp((1 + eps) h_v + sum relu(h_u + W e_uv))``."""
+class _Direction(torch.nn.Module):
+    """The edge term of one direction: ``W e + U [receiver's port, sender's port] + b`` per edge.
 
-    def __init__(self, hidden: int, edge_dim: int) -> None:
-        super().__init__(aggr="add")
-        self.edge = torch.nn.Linear(edge_dim, hidden)
-        self.mlp = torch.nn.Sequential(
-            torch.nn.Linear(hidden, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, hidden)
-        )
-        self.eps = torch.nn.Parameter(torch.zeros(1))
+    Ports enter as numbers, not as a learned vector per port: an own vector per number lets a model
+    learn each training node's arbitrary numbering by heart (on the pattern benchmark it did, and
+    generalised far worse), while a number still tells parallel edges (one port) from distinct
+    neighbours (ports 0, 1, 2, ...).
+    """
 
-    def forward(self, x: Tensor, edge_index: Tensor, edge_attr: Tensor) -> Tensor:
-        aggregated = self.propagate(edge_index, x=x, edge_attr=self.edge(edge_attr))
-        out: Tensor = self.mlp((1 + self.eps) * x + aggregated)
+    def __init__(self, edge_channels: int, hidden: int, ports: bool) -> None:
+        super().__init__()
+        self.edge = torch.nn.Linear(edge_channels, hidden) if edge_channels else None
+        self.port = torch.nn.Linear(2, hidden, bias=False) if ports else None
+        self.bias = torch.nn.Parameter(torch.zeros(hidden))
+
+    def forward(self, edge_attr: Tensor, receiver_port: Tensor, sender_port: Tensor) -> Tensor:
+        out = self.bias.expand(edge_attr.size(0), -1)
+        if self.edge is not None:
+            out = out + self.edge(edge_attr)
+        if self.port is not None:
+            out = out + self.port(torch.stack([receiver_port, sender_port], dim=-1).to(out.dtype))
         return out
 
-    def message(self, x_j: Tensor, edge_attr: Tensor) -> Tensor:
-        return functional.relu(x_j + edge_attr)
+
+class _Layer(torch.nn.Module):
+    """One Multi-GIN layer: GIN sums along incoming and (reverse MP) outgoing edges, one MLP over both.
+
+    ``mlp([(1 + eps_in) h_v + sum_in relu(h_u + e), (1 + eps_out) h_v + sum_out relu(h_w + e')])``
+    """
+
+    def __init__(self, hidden: int, options: MultiGinOptions) -> None:
+        super().__init__()
+        sides = 2 if options.reverse_mp else 1
+        self.eps = torch.nn.Parameter(torch.zeros(sides))
+        self.mlp = torch.nn.Sequential(
+            torch.nn.Linear(sides * hidden, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, hidden)
+        )
+        self.norm = torch.nn.LayerNorm(hidden)
+
+    def forward(self, h: Tensor, sides: list[_Side], active: Tensor | None) -> Tensor:
+        """``h`` updated at the ``active`` rows (all rows when None); the others are kept as they are."""
+        rows = h if active is None else h.index_select(0, active)
+        parts = []
+        for k, side in enumerate(sides):
+            if active is None:
+                sender, receiver, term = side.sender, side.receiver, side.term
+            else:
+                edges = side.edges_into(active, h.size(0))
+                sender, receiver, term = side.sender[edges], side.receiver[edges], side.term[edges]
+            message = functional.relu(h.index_select(0, sender) + term)
+            summed = torch.zeros_like(h).index_add_(0, receiver, message)
+            summed = summed if active is None else summed.index_select(0, active)
+            parts.append((1 + self.eps[k]) * rows + summed)
+        new = self.norm(rows + functional.relu(self.mlp(torch.cat(parts, dim=-1))))
+        return new if active is None else h.index_copy(0, active, new)
+
+
+@dataclass(frozen=True, eq=False)
+class _Side:
+    """The edges of one direction: receiver, sender and the edge term of each (for :class:`_Layer`)."""
+
+    receiver: Tensor
+    sender: Tensor
+    term: Tensor
+    edges: Tensor
+
+    def edges_into(self, active: Tensor, num_nodes: int) -> Tensor:
+        """The edges whose receiver is one of the ``active`` nodes."""
+        mask = torch.zeros(num_nodes, dtype=torch.bool, device=active.device)
+        mask[active] = True
+        return self.edges[mask[self.receiver]]
 
 
 class MultiGIN(torch.nn.Module):
@@ -202,29 +267,26 @@ class MultiGIN(torch.nn.Module):
         self.options = options
         self.dropout = dropout
         self.node_in = torch.nn.Linear(in_channels + int(options.ego), hidden)
-        port_dim = max(4, hidden // 4) if options.ports else 0
-        self.port = torch.nn.Embedding(options.max_port, port_dim) if options.ports else None
-        edge_dim = edge_channels + 2 * port_dim
-        self.forward_convs = torch.nn.ModuleList(_DirectedGIN(hidden, edge_dim) for _ in range(layers))
-        self.reverse_convs = torch.nn.ModuleList(
-            _DirectedGIN(hidden, edge_dim) for _ in range(layers if options.reverse_mp else 0)
+        # The edge terms (features and ports) are encoded once per direction and shared by the layers:
+        # the per-edge work is the bulk of a step, and the ports need no depth of their own.
+        self.directions = torch.nn.ModuleList(
+            _Direction(edge_channels, hidden, options.ports) for _ in range(2 if options.reverse_mp else 1)
         )
-        self.combine = torch.nn.ModuleList(
-            torch.nn.Linear(2 * hidden, hidden) for _ in range(layers if options.reverse_mp else 0)
-        )
-        self.norms = torch.nn.ModuleList(torch.nn.LayerNorm(hidden) for _ in range(layers))
+        self.layers = torch.nn.ModuleList(_Layer(hidden, options) for _ in range(layers))
         self.head = torch.nn.Sequential(
             torch.nn.Linear(hidden, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, out_channels)
         )
 
-    def _edge_features(self, edge_attr: Tensor, receiver_port: Tensor, sender_port: Tensor) -> Tensor:
-        if self.port is None:
-            return edge_attr
+    def _sides(self, edge_index: Tensor, edge_attr: Tensor, in_port: Tensor, out_port: Tensor) -> list[_Side]:
         top = self.options.max_port - 1
-        return torch.cat(
-            [edge_attr, self.port(receiver_port.clamp(max=top)), self.port(sender_port.clamp(max=top))],
-            dim=-1,
-        )
+        in_port, out_port = in_port.clamp(max=top), out_port.clamp(max=top)
+        src, dst = edge_index[0], edge_index[1]
+        edges = torch.arange(src.size(0), device=src.device)
+        # Incoming: the receiver is the edge's target, its port the in-port (its number for the sender).
+        sides = [_Side(dst, src, self.directions[0](edge_attr, in_port, out_port), edges)]
+        if self.options.reverse_mp:
+            sides.append(_Side(src, dst, self.directions[1](edge_attr, out_port, in_port), edges))
+        return sides
 
     def embed(
         self,
@@ -234,20 +296,24 @@ class MultiGIN(torch.nn.Module):
         in_port: Tensor,
         out_port: Tensor,
         ego: Tensor | None = None,
+        hop: Tensor | None = None,
     ) -> Tensor:
-        """Node embeddings after the message-passing layers."""
+        """Node embeddings after the message-passing layers.
+
+        With ``hop`` (each node's distance to the node it is read for, as in :class:`EgoBatch`) a layer
+        updates only the nodes the later layers still need: after layer ``l`` of ``L`` those within
+        ``L - l`` hops. Only the rows with ``hop == 0`` are then final; the same values as without it.
+        """
         if self.options.ego:
             x = torch.cat([x, ego if ego is not None else torch.zeros(x.size(0), 1, device=x.device)], dim=-1)
         h: Tensor = self.node_in(x)
-        incoming = self._edge_features(edge_attr, in_port, out_port)
-        outgoing = self._edge_features(edge_attr, out_port, in_port)
-        reverse_index = edge_index.flip(0)
-        for layer, conv in enumerate(self.forward_convs):
-            update = conv(h, edge_index, incoming)
-            if self.options.reverse_mp:
-                back = self.reverse_convs[layer](h, reverse_index, outgoing)
-                update = self.combine[layer](torch.cat([update, back], dim=-1))
-            h = self.norms[layer](h + functional.relu(update))
+        sides = self._sides(edge_index, edge_attr, in_port, out_port)
+        total = len(self.layers)
+        for number, layer in enumerate(self.layers, start=1):
+            active = None
+            if hop is not None and int(hop.max()) > total - number:
+                active = torch.nonzero(hop <= total - number).flatten()
+            h = layer(h, sides, active)
             h = functional.dropout(h, p=self.dropout, training=self.training)
         return h
 
@@ -259,6 +325,14 @@ class MultiGIN(torch.nn.Module):
         in_port: Tensor,
         out_port: Tensor,
         ego: Tensor | None = None,
+        hop: Tensor | None = None,
     ) -> Tensor:
-        out: Tensor = self.head(self.embed(x, edge_index, edge_attr, in_port, out_port, ego))
+        """Logits of every node (see :meth:`embed` for ``hop``: then only the centres' rows are final)."""
+        out: Tensor = self.head(self.embed(x, edge_index, edge_attr, in_port, out_port, ego, hop))
         return out
+
+    def centre_logits(self, batch: EgoBatch) -> Tensor:
+        """The logits of the centres of an ego batch, computing only what they depend on."""
+        sub, ego, hop = batch.graph, batch.ego, batch.hop
+        out: Tensor = self(sub.x, sub.edge_index, sub.edge_attr, sub.in_port, sub.out_port, ego, hop)
+        return out[batch.centre]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pytest
 import torch
@@ -73,3 +74,40 @@ def test_reverse_message_passing_tells_senders_from_receivers() -> None:
     model = MultiGIN(1, 1, 1, hidden=8, layers=1, options=MultiGinOptions(ego=False, ports=False)).eval()
     out = model(graph.x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
     assert not torch.allclose(out[0], out[4])
+
+
+def _random_multigraph(n: int, m: int, seed: int) -> TransferGraph:
+    rng = np.random.default_rng(seed)
+    src = rng.integers(0, n, m)
+    dst = (src + rng.integers(1, n, m)) % n
+    when = rng.random(m)
+    return TransferGraph.build(torch.ones(n, 1), src, dst, when[:, None], when)
+
+
+def test_ego_hops_are_undirected_distances_to_the_centre() -> None:
+    graph = _random_multigraph(40, 70, 0)
+    undirected = nx.Graph(graph.edge_index.t().tolist())
+    undirected.add_nodes_from(range(graph.num_nodes))
+    for centre in (0, 7, 19):
+        batch = ego_subgraphs(graph, np.array([centre]), hops=2)
+        distance = nx.single_source_shortest_path_length(undirected, centre, cutoff=2)
+        assert dict(zip(batch.nodes.tolist(), batch.hop.tolist(), strict=True)) == distance
+    batch = ego_subgraphs(graph, np.array([0, 7, 19]), hops=2)
+    assert batch.hop[batch.centre].tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("options", [MultiGinOptions(), MultiGinOptions(reverse_mp=False, ports=False)])
+def test_centre_logits_skip_only_work_the_centres_do_not_need(options: MultiGinOptions) -> None:
+    graph = _random_multigraph(60, 150, 1)
+    centres = np.array([3, 11, 42, 59])
+    torch.manual_seed(0)
+    model = MultiGIN(1, 1, 2, hidden=8, layers=5, options=options).eval()
+    batch = ego_subgraphs(graph, centres, hops=2)
+    sub = batch.graph
+    with torch.no_grad():
+        pruned = model.centre_logits(batch)
+        full = model(sub.x, sub.edge_index, sub.edge_attr, sub.in_port, sub.out_port, batch.ego)[batch.centre]
+        alone = torch.cat(
+            [model.centre_logits(ego_subgraphs(graph, centres[i : i + 1], 2)) for i in range(4)]
+        )
+    assert torch.allclose(pruned, full, atol=1e-5) and torch.allclose(pruned, alone, atol=1e-5)
