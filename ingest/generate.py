@@ -25,7 +25,9 @@ Five schemes are planted, about six rings of each per 10,000 entities:
 
 The honest majority is built to mislead naive methods: office buildings full of unrelated firms,
 thousands of people named Kim Min-su, families sharing a home phone, logistics hubs receiving thousands
-of parcels, utilities paid by everyone, and a low rate of illicit findings among honest declarations.
+of parcels, utilities paid by everyone, honest discounters (clearance stock, lower grades, second-hand
+goods, volume deals) declaring much of their cargo at 25-60% of the market price on their own, and a
+low rate of illicit findings among honest declarations.
 
 Generation streams: files are written in chunks, parties are recomputed from their index when needed
 (see :mod:`ingest.parties`), and the only state kept is ring plans and counters, so memory stays flat
@@ -142,6 +144,18 @@ _CONTAINER_OWNERS = ("KSLU", "HNDU", "PCXU", "TRMU", "OCAU", "BFXU")
 _INSPECTION_RATE = 0.04
 _RING_INSPECTION_RATE = 0.2
 _HONEST_ILLICIT_RATE = 0.04
+#: Honest discounters: the share of importers that buy cheap for legitimate reasons (clearance stock,
+#: lower grades, second-hand goods, volume deals), the share of their declarations so priced, and the
+#: range of each one's usual price as a share of the market (rings declare 20-45%, so a low price alone
+#: does not tell them apart). Price profiling sends a further share of the discounted declarations to
+#: inspection, so about one in five is inspected, as the rings' are; those inspections find them clear.
+_DISCOUNTER_SHARE = 0.06
+_DISCOUNTED_SHARE = 0.8
+_DISCOUNT_LEVELS = (0.3, 0.55)
+_DISCOUNT_SCATTER = (0.85, 1.15)
+_PRICE_CHECK_RATE = 0.17
+#: The random stream of the honest discounts: their own, so adding them left every other draw alone.
+_DISCOUNT_STREAM = 8
 _PURPOSES_P2P = ("family support", "rent", "dinner", "loan repayment", "gift", "", "", "tuition")
 _UTILITY_PURPOSES = ("electricity bill", "gas bill", "phone bill")
 _BENIGN_BAGGAGE = ("laptop", "liquid_bottle", "clothing", "cosmetics", "electronics", "food")
@@ -200,6 +214,8 @@ class _Salt(IntEnum):
     KNOWN_OFFENDER = 911
     PERSON_LISTED_ON = 912
     FREQUENT_FLYER = 920
+    DISCOUNTER = 930
+    DISCOUNT_LEVEL = 931
 
 
 # -- the writer ---------------------------------------------------------------------------------------
@@ -659,6 +675,7 @@ class _WorldWriter:
         pop = self.population
         parties = self.parties
         rng = self._rng(3)
+        discounts = self._rng(_DISCOUNT_STREAM)
         total = round(0.8 * (pop.persons + pop.companies))
         chunks = max(1, math.ceil(total / _CHUNK))
         for chunk in range(chunks):
@@ -668,14 +685,32 @@ class _WorldWriter:
             item = parties.supplier_items(supplier, rng.integers(0, 3, size=count))
             first = np.maximum(_START, parties.registered_day(importer) + 30)
             day = first + (rng.random(count) * (_END + 1 - first)).astype(np.int64)
-            parts = [
-                _CargoPart(importer, supplier, item, day, np.ones(count), np.full(count, _INSPECTION_RATE))
-            ]
+            price_ratio, price_checked = self._honest_discounts(discounts, importer)
+            honest = _CargoPart(importer, supplier, item, day, price_ratio, np.full(count, _INSPECTION_RATE))
+            honest.price_checked = price_checked
+            parts = [honest]
             for ring_at in range(chunk, len(self.plan.bypass), chunks):
                 parts.extend(self._bypass_cargo(rng, self.plan.bypass[ring_at]))
             for ring_at in range(chunk, len(self.plan.undervaluation), chunks):
                 parts.append(self._undervalued_cargo(rng, ring_at))
             self._write_cargo_part(rng, _CargoPart.join(parts))
+
+    def _honest_discounts(self, rng: np.random.Generator, importer: I64) -> tuple[F64, Bools]:
+        """Declared over market price of honest declarations (1, or an honest discounter's discount),
+        and which discounted ones price profiling sends to inspection.
+
+        Who discounts, and how deeply, is a property of the importer (hashed from its index); which of
+        its declarations are discounted and checked is drawn from ``rng``, the discounts' own stream.
+        The importer pays its supplier the declared value, as any honest importer does.
+        """
+        hash_ = self.parties.hash
+        discounter = hash_.chance(_Salt.DISCOUNTER, importer, _DISCOUNTER_SHARE)
+        low, high = _DISCOUNT_LEVELS
+        level = low + (high - low) * hash_.uniform(_Salt.DISCOUNT_LEVEL, importer)
+        discounted = discounter & (rng.random(importer.size) < _DISCOUNTED_SHARE)
+        scatter = rng.uniform(*_DISCOUNT_SCATTER, size=importer.size)
+        checked = discounted & (rng.random(importer.size) < _PRICE_CHECK_RATE)
+        return np.where(discounted, level * scatter, 1.0), checked
 
     def _bypass_cargo(self, rng: np.random.Generator, ring: BypassRing) -> list[_CargoPart]:
         parties = self.parties
@@ -755,6 +790,9 @@ class _WorldWriter:
         inspected = rng.random(n) < part.inspect_rate
         honest_illicit = inspected & ~undervalued & (rng.random(n) < _HONEST_ILLICIT_RATE)
         illicit = inspected & (undervalued | honest_illicit)
+        # After the usual draws, so the price checks (drawn in the discounts' stream) change no other
+        # draw; they find the honest discounters clear.
+        inspected |= part.price_checked
         revenue = np.where(
             undervalued,
             (market_value - declared_value) * _TAX_RATE,
@@ -1393,12 +1431,16 @@ class _CargoPart:
     undervalued_by: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     #: Delinquent whose shared account may pay for a front's declaration, -1 for none.
     pays_for: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: Honest discounted declaration that price profiling sends to inspection on top of the usual ones.
+    price_checked: Bools = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
 
     def __post_init__(self) -> None:
         if self.undervalued_by.size != self.importer.size:
             self.undervalued_by = np.full(self.importer.size, -1, dtype=np.int64)
         if self.pays_for.size != self.importer.size:
             self.pays_for = np.full(self.importer.size, -1, dtype=np.int64)
+        if self.price_checked.size != self.importer.size:
+            self.price_checked = np.zeros(self.importer.size, dtype=np.bool_)
 
     @property
     def size(self) -> int:
@@ -1421,6 +1463,7 @@ _CARGO_COLUMNS = (
     "inspect_rate",
     "undervalued_by",
     "pays_for",
+    "price_checked",
 )
 
 

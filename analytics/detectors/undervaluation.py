@@ -13,9 +13,13 @@ importer's own payments match the low invoices. The detector asks for both signa
 2. **third-party payments**: the supplier of an undervalued pair receives money from an account that
    none of the supplier's importers holds.
 
-Importers, suppliers and third-party accounts linked by these two kinds of tie form groups
-(:func:`~analytics.detectors.common.groups`); a group with enough importers and at least one
-third-party account is a ring, with the accounts' holders as payment agents.
+A low price alone proves nothing: clearance stock, lower grades, second-hand goods and volume deals are
+cheap too, and an honest discounter buys cheap from all its suppliers, one of which may happen to be a
+ring's. The side payments are what make up a ring importer's low prices, so nearly all its cheap
+declarations go to suppliers a third party pays (``min_side_paid_share``); an importer whose cheap
+trade mostly goes elsewhere stays out. Importers, suppliers and third-party accounts linked by these two
+kinds of tie form groups (:func:`~analytics.detectors.common.groups`); a group with enough importers and
+at least one third-party account is a ring, with the accounts' holders as payment agents.
 
 Example
 -------
@@ -77,6 +81,10 @@ class UndervaluationParameters:
     min_undervalued_declarations: int = 3
     #: Undervaluing importers a ring needs.
     min_importers: int = 2
+    #: Share of an importer's undervalued declarations that must go to suppliers paid by a third party:
+    #: the side payments make up nearly all a ring importer's low prices, while an honest discounter
+    #: buys cheap from every supplier it has.
+    min_side_paid_share: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -169,10 +177,10 @@ def market_unit_prices(prices: Sequence[CargoPrice]) -> dict[GoodsKey, float]:
     }
 
 
-def undervalued_pairs(
-    prices: Sequence[CargoPrice], params: UndervaluationParameters
-) -> list[UndervaluedPair]:
-    """The (importer, supplier) pairs that declare well below the market, sorted."""
+def _price_ratios(
+    prices: Sequence[CargoPrice],
+) -> tuple[dict[GoodsKey, float], dict[tuple[str, str], list[tuple[float, CargoPrice]]]]:
+    """The market prices, and each (importer, supplier) pair's declarations as (price ratio, price)."""
     market = market_unit_prices(prices)
     ratios: dict[tuple[str, str], list[tuple[float, CargoPrice]]] = {}
     for price in prices:
@@ -181,6 +189,21 @@ def undervalued_pairs(
             ratios.setdefault((price.importer_id, price.supplier_id), []).append(
                 (price.declared_unit_price / reference, price)
             )
+    return market, ratios
+
+
+def undervalued_pairs(
+    prices: Sequence[CargoPrice], params: UndervaluationParameters
+) -> list[UndervaluedPair]:
+    """The (importer, supplier) pairs that declare well below the market, sorted."""
+    return _undervalued(*_price_ratios(prices), params)
+
+
+def _undervalued(
+    market: Mapping[GoodsKey, float],
+    ratios: Mapping[tuple[str, str], list[tuple[float, CargoPrice]]],
+    params: UndervaluationParameters,
+) -> list[UndervaluedPair]:
     pairs = []
     for (importer, supplier), rows in sorted(ratios.items()):
         low = [ratio for ratio, _ in rows if ratio <= params.max_price_ratio]
@@ -317,13 +340,36 @@ def _ring(
     return RingCandidate(SCHEME, score, members, evidence)
 
 
+def _side_paid_importers(
+    ratios: Mapping[tuple[str, str], list[tuple[float, CargoPrice]]],
+    paid_suppliers: set[str],
+    params: UndervaluationParameters,
+) -> set[str]:
+    """Importers whose undervalued declarations go mostly to suppliers a third party pays."""
+    cheap: dict[str, int] = {}
+    side_paid: dict[str, int] = {}
+    for (importer, supplier), rows in ratios.items():
+        low = sum(ratio <= params.max_price_ratio for ratio, _ in rows)
+        cheap[importer] = cheap.get(importer, 0) + low
+        if supplier in paid_suppliers:
+            side_paid[importer] = side_paid.get(importer, 0) + low
+    return {
+        importer
+        for importer, paid in side_paid.items()
+        if paid > 0 and paid >= params.min_side_paid_share * cheap[importer]
+    }
+
+
 def find_undervaluation_rings(
     table: UndervaluationTable, params: UndervaluationParameters
 ) -> list[RingCandidate]:
     """Groups of undervaluing importers, their suppliers and the third parties paying them, best first."""
-    pairs = undervalued_pairs(table.prices, params)
+    market, ratios = _price_ratios(table.prices)
+    pairs = _undervalued(market, ratios, params)
     suppliers = {pair.supplier_id for pair in pairs}
     payments = _third_party_payments(table.prices, table.payments, suppliers)
+    side_paid = _side_paid_importers(ratios, {p.supplier_id for p in payments}, params)
+    pairs = [pair for pair in pairs if pair.importer_id in side_paid]
     links: list[tuple[Node, Node]] = [
         (("importer", p.importer_id), ("supplier", p.supplier_id)) for p in pairs
     ]
@@ -340,7 +386,7 @@ class UndervaluationDetector:
     """Importers declaring far below market, paid up by a third party (scheme ``undervaluation``)."""
 
     scheme = SCHEME
-    version = "1"
+    version = "2"
 
     def __init__(self, params: UndervaluationParameters | None = None) -> None:
         self.params = params or UndervaluationParameters()

@@ -129,3 +129,16 @@ def test_the_detector_keeps_the_protocol() -> None:
     detector = UndervaluationDetector()
     assert detector.scheme == "undervaluation"
     assert detector.parameters()["max_price_ratio"] == 0.6
+
+
+def test_an_honest_discounter_buying_cheap_from_a_ring_supplier_too_stays_out() -> None:
+    # Clearance stock from five suppliers, one of them the ring's: its low prices are not made up on the side.
+    discounter = declarations("H9", "S-RING", "851712", "CN", 0.4)
+    for origin in FACTORS:
+        discounter += declarations("H9", f"S-{origin}", "640399", origin, 0.45)
+        discounter += declarations("H9", f"S-{origin}", "420221", origin, 0.5)
+    table = UndervaluationTable(tuple(honest_market() + RING + discounter), (AGENT,))
+    [ring] = find_undervaluation_rings(table, UndervaluationParameters())
+    keys = {m.key for m in ring.members}
+    assert "H9" not in keys and not keys & {f"S-{origin}" for origin in FACTORS}
+    assert {"R1", "R2", "R3"} <= keys
