@@ -4,8 +4,11 @@ Node types are the projection's labels, edge types ``(start label, relationship 
 :func:`build_hetero_data` adds the reverse of every edge type (``rev_<TYPE>``, as ``T.ToUndirected``
 does with ``merge=False``) so messages flow both ways. Features come from the graph itself
 (:func:`node_features`): degrees per relationship type and direction, the transfer profile of accounts
-(:func:`analytics.accomplice.transfer_features`) and whatever analytics and risk models wrote on the
-nodes (PageRank, component size, accomplice scores, ``risk_score``, ``feature__<model>__<name>``).
+(:func:`analytics.accomplice.transfer_features`), optionally the money-flow motifs each account takes
+part in (:class:`MotifWindows`, :func:`motif_features`: time-ordered cycles by length, closed walks,
+fan-in / fan-out peaks, scatter-gather roles, recurring counterparties; all from the transfers alone,
+never from labels) and whatever analytics and risk models wrote on the nodes (PageRank, component size,
+accomplice scores, ``risk_score``, ``feature__<model>__<name>``).
 
 Splits respect time: a node is as old as its first relationship; the earliest ``train_share`` of the
 labelled nodes trains, the next ``val_share`` validates, the latest test (:func:`time_split`). Links are
@@ -35,21 +38,26 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 import torch
 from torch_geometric.data import HeteroData
 from torch_geometric.transforms import RandomLinkSplit
 from torch_geometric.utils import negative_sampling
 
 from analytics.accomplice import transfer_features
+from analytics.motifs import fan_in, fan_out, scatter_gather, temporal_cycles
 from graph.projection import Projection
 
 __all__ = [
     "EdgeType",
     "HeteroGraph",
+    "MotifWindows",
     "NodeFeatures",
     "Standardiser",
     "build_hetero_data",
+    "closed_walks",
     "first_activity",
+    "motif_features",
     "node_features",
     "reverse_type",
     "split_links",
@@ -65,6 +73,30 @@ REVERSE_PREFIX = "rev_"
 STORED_FEATURES = ("pagerank", "wcc_size", "accomplice_score", "money_accomplice_score", "risk_score")
 #: Stored counts whose scale spans orders of magnitude: taken as log(1 + x).
 _LOG_SCALED = frozenset({"wcc_size"})
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class MotifWindows:
+    """How the money-flow motifs of :func:`motif_features` are counted, in the projection's time unit.
+
+    Fixed before any training (never tuned on labels): a cycle closes within ``cycle_window`` (30 days)
+    and has at most ``max_cycle_length`` (6) accounts; a fan peak and a scatter-gather fall within
+    ``fan_window`` (7 days), a scatter-gather through at least ``min_intermediates`` (3) accounts. The
+    defaults are the analytics' own (:mod:`analytics.motifs`) for times in epoch seconds; data counted in
+    days passes ``MotifWindows.in_unit(1.0)``. ``max_cycles`` bounds the cycle search (safety valve).
+    """
+
+    cycle_window: float = 30 * DAY
+    fan_window: float = 7 * DAY
+    max_cycle_length: int = 6
+    min_intermediates: int = 3
+    max_cycles: int = 500_000
+
+    @classmethod
+    def in_unit(cls, day: float) -> MotifWindows:
+        """The default windows for times counted in units where one day is ``day``."""
+        return cls(cycle_window=30 * day, fan_window=7 * day)
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,12 +166,17 @@ def reverse_type(edge_type: EdgeType) -> EdgeType:
 
 
 def node_features(
-    projection: Projection, stored: Mapping[str, F64] | None = None, *, drop: Sequence[str] = ()
+    projection: Projection,
+    stored: Mapping[str, F64] | None = None,
+    *,
+    drop: Sequence[str] = (),
+    motifs: MotifWindows | None = None,
 ) -> NodeFeatures:
     """Every node's features: degrees, the transfer profile of accounts, the stored properties.
 
     ``stored`` maps a property name to one value per projection node (NaN where a node lacks it);
     names in ``drop`` are left out (a feature derived from the labels being learned would leak them).
+    With ``motifs`` the accounts' money-flow motif counts (:func:`motif_features`) are added too.
     """
     n = projection.num_nodes
     columns: list[F64] = []
@@ -154,6 +191,11 @@ def node_features(
         profile[~np.isin(np.arange(n), projection.nodes_labelled("Account"))] = np.nan
         columns += list(profile.T)
         names += [f"transfer_{name}" for name in profile_names]
+        if motifs is not None:
+            counts, count_names = motif_features(projection, motifs)
+            counts[~np.isin(np.arange(n), projection.nodes_labelled("Account"))] = np.nan
+            columns += list(counts.T)
+            names += list(count_names)
     for name, values in sorted((stored or {}).items()):
         column = np.asarray(values, dtype=np.float64)
         if len(column) != n:
@@ -163,6 +205,94 @@ def node_features(
     keep = [i for i, name in enumerate(names) if name not in set(drop)]
     values = np.column_stack([columns[i] for i in keep]) if keep else np.zeros((n, 0))
     return NodeFeatures(tuple(names[i] for i in keep), values)
+
+
+def motif_features(projection: Projection, windows: MotifWindows) -> tuple[F64, tuple[str, ...]]:
+    """Per node, log(1 + count) of the money-flow motifs it takes part in, over the TRANSFER relationships.
+
+    Columns: ``motif_cycles_<k>`` distinct time-ordered cycles of ``k`` accounts through the node
+    (``k`` = 2..``max_cycle_length``, each closing within ``cycle_window``); ``motif_closed_walks_<k>``
+    the walks of ``k`` hops along who-paid-whom that come back to the node, in any time order (the
+    diagonal of the ``k``-th power of the payer -> payee adjacency; money that went round even when
+    its legs were not in time order); ``motif_fan_in_peak`` /
+    ``motif_fan_out_peak`` the most distinct senders / receivers in one ``fan_window``;
+    ``motif_scatter_source`` / ``_intermediate`` / ``_sink`` the scatter-gathers it starts, relays or
+    ends; ``motif_recurring_out`` / ``_in`` the counterparties it paid / was paid by more than once.
+
+    >>> p = Projection.from_edges([("Account", k) for k in "ABC"],
+    ...     [(0, 1, "TRANSFER"), (1, 2, "TRANSFER"), (2, 0, "TRANSFER"), (0, 1, "TRANSFER")],
+    ...     time=[1.0, 2.0, 3.0, 4.0])
+    >>> x, names = motif_features(p, MotifWindows.in_unit(1.0))
+    >>> np.expm1(x[:, names.index("motif_cycles_3")]).round().tolist()
+    [1.0, 1.0, 1.0]
+    >>> np.expm1(x[:, names.index("motif_recurring_out")]).round().tolist()
+    [1.0, 0.0, 0.0]
+    """
+    n = projection.num_nodes
+    transfers = projection.select(rel_types=["TRANSFER"]) if "TRANSFER" in projection.rel_types else None
+    lengths = range(2, windows.max_cycle_length + 1)
+    names = [f"motif_cycles_{k}" for k in lengths]
+    names += [f"motif_closed_walks_{k}" for k in lengths]
+    names += ["motif_fan_in_peak", "motif_fan_out_peak"]
+    names += [f"motif_scatter_{role}" for role in ("source", "intermediate", "sink")]
+    names += ["motif_recurring_out", "motif_recurring_in"]
+    counts = np.zeros((n, len(names)))
+    if transfers is None or not transfers.num_relationships:
+        return counts, tuple(names)
+    for cycle in temporal_cycles(
+        transfers,
+        max_length=windows.max_cycle_length,
+        window_seconds=windows.cycle_window,
+        max_cycles=windows.max_cycles,
+    ):
+        counts[cycle.nodes, len(cycle.nodes) - 2] += 1.0
+    at = len(lengths)
+    counts[:, at : at + len(lengths)] = closed_walks(transfers, windows.max_cycle_length)
+    at += len(lengths)
+    for j, fans in enumerate((fan_in, fan_out)):
+        for fan in fans(transfers, min_counterparties=1, window_seconds=windows.fan_window):
+            counts[fan.center, at + j] = len(fan.counterparties)
+    at += 2
+    for gathering in scatter_gather(
+        transfers, min_intermediates=windows.min_intermediates, window_seconds=windows.fan_window
+    ):
+        counts[gathering.source, at] += 1.0
+        counts[gathering.intermediates, at + 1] += 1.0
+        counts[gathering.sink, at + 2] += 1.0
+    at += 3
+    pairs, repeats = np.unique(np.stack([transfers.src, transfers.dst], axis=1), axis=0, return_counts=True)
+    for j, ends in enumerate((pairs[:, 0], pairs[:, 1])):
+        counts[:, at + j] = np.bincount(ends[repeats > 1], minlength=n)
+    return np.log1p(counts), tuple(names)
+
+
+def closed_walks(projection: Projection, max_length: int) -> F64:
+    """Per node, the closed walks of 2..``max_length`` hops over distinct (payer, payee) pairs.
+
+    Column ``k - 2`` is the diagonal of ``A^k`` (``A`` the 0/1 adjacency without self-loops), read off
+    as the row sums of ``A^i * (A^j)^T`` with ``i + j = k``, so no power beyond ``A^ceil(k/2)`` is built.
+
+    >>> p = Projection.from_edges([("Account", k) for k in "ABC"],
+    ...     [(0, 1, "TRANSFER"), (1, 2, "TRANSFER"), (2, 0, "TRANSFER"), (1, 0, "TRANSFER")])
+    >>> closed_walks(p, 3).tolist()
+    [[1.0, 1.0], [1.0, 1.0], [0.0, 1.0]]
+    """
+    n = projection.num_nodes
+    loop = projection.src == projection.dst
+    adjacency = sp.csr_matrix(
+        (np.ones(int((~loop).sum())), (projection.src[~loop], projection.dst[~loop])), shape=(n, n)
+    )
+    adjacency.sum_duplicates()
+    adjacency.data[:] = 1.0
+    powers = {1: adjacency}
+    walks = np.zeros((n, max(max_length - 1, 0)))
+    for k in range(2, max_length + 1):
+        low, high = k // 2, k - k // 2
+        for power in (low, high):
+            if power not in powers:
+                powers[power] = (powers[power - 1] @ adjacency).tocsr()
+        walks[:, k - 2] = np.asarray(powers[high].multiply(powers[low].T).sum(axis=1)).ravel()
+    return walks
 
 
 def first_activity(projection: Projection) -> F64:

@@ -7,9 +7,12 @@ import pytest
 import torch
 
 from gnn.hetero import (
+    MotifWindows,
     Standardiser,
     build_hetero_data,
+    closed_walks,
     first_activity,
+    motif_features,
     node_features,
     reverse_type,
     split_links,
@@ -63,6 +66,85 @@ def test_features_hold_degrees_transfer_profile_and_stored_scores() -> None:
     assert "accomplice_score" not in dropped.names
     # Persons have no transfer profile: their profile columns are missing, not zero.
     assert np.isnan(features.values[0, features.names.index("transfer_out_count")])
+
+
+def _motif_world() -> Projection:
+    """A(0) -> B(1) -> C(2) -> A round trip, a fan-in of 4 senders on D(3), a scatter-gather S -> 3 -> T."""
+    nodes = [("Account", k) for k in "ABCDSTXYZ"] + [("Account", f"F{i}") for i in range(4)]
+    nodes.append(("Person", "P"))
+    edges = [(0, 1, "TRANSFER"), (1, 2, "TRANSFER"), (2, 0, "TRANSFER")]
+    times = [1.0, 2.0, 3.0]
+    edges += [(9 + i, 3, "TRANSFER") for i in range(4)]
+    times += [10.0, 11.0, 12.0, 13.0]
+    edges += [(4, m, "TRANSFER") for m in (6, 7, 8)] + [(m, 5, "TRANSFER") for m in (6, 7, 8)]
+    times += [20.0, 20.0, 20.0, 21.0, 22.0, 23.0]
+    edges += [(0, 1, "TRANSFER"), (13, 0, "OWNS_ACCOUNT")]
+    times += [60.0, 0.0]
+    return Projection.from_edges(nodes, edges, weight=[100.0] * len(edges), time=times)
+
+
+def test_motif_features_count_each_accounts_part_in_cycles_fans_and_scatter_gather() -> None:
+    projection = _motif_world()
+    values, names = motif_features(projection, MotifWindows.in_unit(1.0))
+    count = np.rint(np.expm1(values)).astype(int)
+
+    def column(name: str) -> list[int]:
+        return [int(v) for v in count[:, names.index(name)]]
+
+    assert column("motif_cycles_3")[:3] == [1, 1, 1] and sum(column("motif_cycles_3")) == 3
+    assert sum(column("motif_cycles_2")) == 0
+    assert column("motif_fan_in_peak")[3] == 4 and max(column("motif_fan_in_peak")) == 4
+    assert column("motif_fan_out_peak")[4] == 3
+    assert column("motif_scatter_source")[4] == 1 and column("motif_scatter_sink")[5] == 1
+    assert column("motif_scatter_intermediate")[6:9] == [1, 1, 1]
+    assert sum(column("motif_scatter_source")) == 1
+    # Closed walks ignore time order and repeats: the triangle once per length 3, twice round at 6.
+    assert column("motif_closed_walks_3")[:3] == [1, 1, 1] and sum(column("motif_closed_walks_3")) == 3
+    assert column("motif_closed_walks_6")[:3] == [1, 1, 1] and sum(column("motif_closed_walks_2")) == 0
+    # A paid B twice (days 1 and 60): one recurring counterparty on each side.
+    assert column("motif_recurring_out")[0] == 1 and column("motif_recurring_in")[1] == 1
+    assert sum(column("motif_recurring_out")) == 1
+
+
+def test_motif_windows_bound_what_counts() -> None:
+    projection = _motif_world()
+    narrow = MotifWindows(cycle_window=1.5, fan_window=1.5)
+    values, names = motif_features(projection, narrow)
+    count = np.rint(np.expm1(values)).astype(int)
+    # The round trip takes two days and the scatter-gather three: neither fits a 1.5-day window.
+    assert count[:, names.index("motif_cycles_3")].sum() == 0
+    assert count[:, names.index("motif_scatter_source")].sum() == 0
+    assert count[3, names.index("motif_fan_in_peak")] == 2
+
+
+def test_motif_features_are_opt_in_and_only_for_accounts() -> None:
+    projection = _motif_world()
+    plain = node_features(projection)
+    extended = node_features(projection, motifs=MotifWindows.in_unit(1.0))
+    assert not any(name.startswith("motif_") for name in plain.names)
+    assert extended.names[: len(plain.names)] == plain.names
+    np.testing.assert_array_equal(extended.values[:, : len(plain.names)], plain.values)
+    person = projection.nodes_labelled("Person")[0]
+    motif_columns = [i for i, name in enumerate(extended.names) if name.startswith("motif_")]
+    assert np.isnan(extended.values[person, motif_columns]).all()
+    assert np.isfinite(extended.values[0, motif_columns]).all()
+
+
+def test_closed_walks_count_cycles_out_of_time_order() -> None:
+    # B -> C, then A -> B, then C -> A: no rotation is in time order, but money still went round.
+    nodes = [("Account", k) for k in "ABC"]
+    edges = [(2, 0, "TRANSFER"), (0, 1, "TRANSFER"), (1, 2, "TRANSFER")]
+    projection = Projection.from_edges(nodes, edges, time=[3.0, 2.0, 1.0])
+    values, names = motif_features(projection, MotifWindows.in_unit(1.0))
+    assert not values[:, names.index("motif_cycles_3")].any()
+    np.testing.assert_allclose(np.expm1(values[:, names.index("motif_closed_walks_3")]), 1.0)
+    assert closed_walks(projection, 4).shape == (3, 3)
+
+
+def test_motif_features_without_transfers_are_zero() -> None:
+    projection = Projection.from_edges([("Person", "P"), ("Phone", "+1")], [(0, 1, "HAS_PHONE")])
+    values, names = motif_features(projection, MotifWindows())
+    assert values.shape == (2, len(names)) and not values.any()
 
 
 def test_standardiser_scales_and_fills_missing_columns_with_zero() -> None:
