@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 
 from analytics.backends import Backend, resolve_backend
 from analytics.checks import node_index
@@ -72,16 +73,7 @@ def pagerank(
     backend: Backend | str | None = None,
 ) -> NodeScores:
     """PageRank over directed relationships; scores sum to 1."""
-    tolerance, max_iterations = _stop_rule(tolerance, max_iterations)
-    return resolve_backend(backend).pagerank(
-        projection,
-        damping=_damping(damping),
-        weighted=weighted,
-        directed=True,
-        personalization=None,
-        tolerance=tolerance,
-        max_iterations=max_iterations,
-    )
+    return _random_walks(projection, damping, weighted, True, None, tolerance, max_iterations, backend)
 
 
 def personalized_pagerank(
@@ -99,9 +91,23 @@ def personalized_pagerank(
     chosen = [node_index(projection, seed, "seed") for seed in seeds]
     if not chosen:
         raise ValueError("personalised PageRank needs at least one seed")
-    tolerance, max_iterations = _stop_rule(tolerance, max_iterations)
     restart = np.zeros(projection.num_nodes)
     restart[chosen] = 1.0 / len(set(chosen))
+    return _random_walks(projection, damping, weighted, directed, restart, tolerance, max_iterations, backend)
+
+
+def _random_walks(
+    projection: Projection,
+    damping: float,
+    weighted: bool,
+    directed: bool,
+    restart: npt.NDArray[np.float64] | None,
+    tolerance: float,
+    max_iterations: int,
+    backend: Backend | str | None,
+) -> NodeScores:
+    """Both PageRanks after their arguments are checked: one backend call, ``restart`` None = even."""
+    tolerance, max_iterations = _stop_rule(tolerance, max_iterations)
     return resolve_backend(backend).pagerank(
         projection,
         damping=_damping(damping),
