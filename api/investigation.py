@@ -56,7 +56,7 @@ from api.schemas import (
     ScoreBatchPublic,
     ScorePublic,
 )
-from api.score_lookups import SCORE_NAMES, EntityScores, entity_scores
+from api.score_lookups import SCORE_NAMES, EntityScores, entity_scores, held_and_missing
 from bigfinder.errors import EntityNotFound, InvalidTransition, RingNotFound
 from bigfinder.settings import Settings
 from graph.admin import FULLTEXT_NAMES_INDEX
@@ -537,11 +537,9 @@ class Investigation:
         as missing."""
         unique = list(dict.fromkeys(refs))
         found = self.scores_by_key(unique)
+        held, missing = held_and_missing(unique, found)
         return ScoreBatchPublic(
-            results=[
-                EntityScoresPublic(**found[(r.label, r.key)]) for r in unique if (r.label, r.key) in found
-            ],
-            missing=[r for r in unique if (r.label, r.key) not in found],
+            results=[EntityScoresPublic(**found[(r.label, r.key)]) for r in held], missing=missing
         )
 
     def write_features(self, request: FeatureWriteRequest) -> FeatureWritePublic:

@@ -60,6 +60,7 @@ __all__ = [
     "ScoreLookups",
     "ScoreSource",
     "entity_scores",
+    "held_and_missing",
     "scores_json",
 ]
 
@@ -97,6 +98,20 @@ def entity_scores(label: str, key: str, row: Mapping[str, Any]) -> EntityScores:
         "scores": {n: float(v) for n, v in zip(SCORE_NAMES, row["scores"], strict=True) if v is not None},
         "runs": {n: str(v) for n, v in zip(SCORE_NAMES, row["runs"], strict=True) if v is not None},
     }
+
+
+def held_and_missing(
+    unique: Sequence[EntityRef], found: Mapping[tuple[str, str], EntityScores]
+) -> tuple[list[EntityRef], list[EntityRef]]:
+    """``unique`` split, in its order, into the refs ``found`` holds scores for and the ones it does not.
+
+    >>> a, b = EntityRef(label="Person", key="P1"), EntityRef(label="Person", key="P2")
+    >>> scores = {"label": "Person", "key": "P2", "scores": {"pagerank": 0.01}, "runs": {}}
+    >>> held_and_missing([a, b], {("Person", "P2"): scores})
+    ([EntityRef(label='Person', key='P2')], [EntityRef(label='Person', key='P1')])
+    """
+    held = [r for r in unique if (r.label, r.key) in found]
+    return held, [r for r in unique if (r.label, r.key) not in found]
 
 
 def scores_json(answer: object) -> bytes:
@@ -137,19 +152,15 @@ class ScoreLookups:
         one read, and an audit row queued for each entity found. Blocks: call it from a worker thread."""
         unique = list(dict.fromkeys(refs))
         found = self._source.scores_by_key(unique)
-        results: list[EntityScores] = []
-        missing: list[dict[str, str]] = []
-        subjects: list[str] = []
-        for ref in unique:
-            scores = found.get((ref.label, ref.key))
-            if scores is None:
-                missing.append({"label": ref.label, "key": ref.key})
-            else:
-                results.append(scores)
-                subjects.append(ref.node_id)
+        held, missing = held_and_missing(unique, found)
         # Queued, not waited for, as a single lookup's: the flusher commits them moments later.
-        self._access.record(principal, "scores.read", subjects, purpose, wait=False)
-        return scores_json({"results": results, "missing": missing})
+        self._access.record(principal, "scores.read", [r.node_id for r in held], purpose, wait=False)
+        return scores_json(
+            {
+                "results": [found[(r.label, r.key)] for r in held],
+                "missing": [{"label": r.label, "key": r.key} for r in missing],
+            }
+        )
 
     async def _read_waiting(self) -> None:
         try:

@@ -307,13 +307,17 @@ def _print_analysis_report(report: AnalysisReport) -> None:
     console.print(table)
 
 
+#: ``--pid-file`` of the servers ``make demo`` starts and ``make stop`` ends.
+PidFileOption = Annotated[
+    Path | None, typer.Option(help="Write the server's process id here (for `make stop`).")
+]
+
+
 @api_app.command("serve")
 def api_serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default BIGFINDER_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default BIGFINDER_API_PORT).")] = None,
-    pid_file: Annotated[
-        Path | None, typer.Option(help="Write the server's process id here (for `make stop`).")
-    ] = None,
+    pid_file: PidFileOption = None,
 ) -> None:
     """Serve the API with uvicorn (one worker: the driver pool and the rate limits are per process)."""
     from api.app import create_app
@@ -594,9 +598,7 @@ app.add_typer(dashboard_app, name="dashboard")
 def dashboard_serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default BIGFINDER_DASHBOARD_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default BIGFINDER_DASHBOARD_PORT).")] = None,
-    pid_file: Annotated[
-        Path | None, typer.Option(help="Write the server's process id here (for `make stop`).")
-    ] = None,
+    pid_file: PidFileOption = None,
 ) -> None:
     """Serve the dashboard with waitress; log in with an API key (same roles and audit log as the API)."""
     from dashboard.app import create_dashboard, serve
