@@ -240,8 +240,10 @@ def read_projection(
 ) -> Projection:
     """The part of the graph ``spec`` describes (the whole domain graph by default), as arrays.
 
-    Nodes are ordered by label (in ``spec`` order), then by internal id; relationships by type (in
-    schema order), then as the server read them. Relationships whose end node is not projected (a
+    Nodes are ordered by label (in ``spec`` order), then as the server read them (the packed read in key
+    order, from the key's index; Cypher by internal id); relationships by type (in schema order), then as
+    the server read them. The order carries no meaning beyond that: two reads of one graph give one
+    projection up to it. Relationships whose end node is not projected (a
     label left out) are dropped. The reads run :data:`READ_THREADS` at a time; ``progress`` is called
     from this thread only. ``packed`` chooses the server's packed reads (True) or Cypher (False); by
     default the packed ones where the server has them. The out-adjacency is built before returning.
@@ -445,9 +447,8 @@ class _Reader:
             ids = np.asarray(record["ids"], dtype=np.int64)
             keys = np.asarray(record["keys"], dtype=object)
             times = np.asarray(record["time"], dtype=np.float64)
-        if len(ids) and np.any(ids[1:] < ids[:-1]):  # the packed read sends each chunk in id order
-            order = np.argsort(ids, kind="stable")
-            ids, keys, times = ids[order], keys[order], times[order] if timed else times
+        # Nodes stay in the order read: nothing downstream needs them by id, and sorting a million ids
+        # with their keys cost a tenth of the whole projection.
         return ids, keys, times if timed else None
 
     def relationships(self, rel_type: str, ids: tuple[int, int], params: dict[str, Any]) -> _Relationships:

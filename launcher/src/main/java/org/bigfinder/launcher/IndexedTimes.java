@@ -2,7 +2,6 @@ package org.bigfinder.launcher;
 
 import java.util.Iterator;
 
-import org.eclipse.collections.impl.map.mutable.primitive.LongDoubleHashMap;
 import org.neo4j.exceptions.KernelException;
 import org.neo4j.internal.kernel.api.IndexQueryConstraints;
 import org.neo4j.internal.kernel.api.InternalIndexState;
@@ -20,7 +19,8 @@ import org.neo4j.token.api.TokenConstants;
 /**
  * Times (epoch seconds) of every node of a label or relationship of a type, read from a range index on the
  * time property: one sequential pass over index pages, then a hash look-up per element instead of a walk
- * along its property chain (a microsecond each on a declaration with a dozen properties).
+ * along its property chain (a microsecond each on a declaration with a dozen properties). The times are
+ * held by id in a {@link TimeTable}.
  *
  * <p>Elements without the property are not in the index; the look-up answers NaN for them. Where there is
  * no online range index, or the index is too big to hold its times in memory, there is no map and times
@@ -35,7 +35,7 @@ final class IndexedTimes {
     }
 
     /** The {@code label} nodes' times of property {@code key}, or null without a usable index. */
-    static LongDoubleHashMap ofNodes(KernelTransaction ktx, int label, int key) {
+    static TimeTable ofNodes(KernelTransaction ktx, int label, int key) {
         if (label == TokenConstants.NO_TOKEN || key == TokenConstants.NO_TOKEN
                 || ktx.dataRead().estimateCountsForNode(label) > MAX_ENTRIES) {
             return null;
@@ -45,7 +45,7 @@ final class IndexedTimes {
             return null;
         }
         Read read = ktx.dataRead();
-        LongDoubleHashMap times = new LongDoubleHashMap();
+        TimeTable times = new TimeTable();
         try (NodeValueIndexCursor cursor =
                      ktx.cursors().allocateNodeValueIndexCursor(ktx.cursorContext(), ktx.memoryTracker())) {
             read.nodeIndexScan(read.indexReadSession(index), cursor, IndexQueryConstraints.unorderedValues());
@@ -62,7 +62,7 @@ final class IndexedTimes {
     }
 
     /** The {@code type} relationships' times of property {@code key}, or null without a usable index. */
-    static LongDoubleHashMap ofRelationships(KernelTransaction ktx, int type, int key) {
+    static TimeTable ofRelationships(KernelTransaction ktx, int type, int key) {
         if (type == TokenConstants.NO_TOKEN || key == TokenConstants.NO_TOKEN
                 || ktx.dataRead().estimateCountsForRelationships(
                         TokenConstants.ANY_LABEL, type, TokenConstants.ANY_LABEL) > MAX_ENTRIES) {
@@ -73,7 +73,7 @@ final class IndexedTimes {
             return null;
         }
         Read read = ktx.dataRead();
-        LongDoubleHashMap times = new LongDoubleHashMap();
+        TimeTable times = new TimeTable();
         try (RelationshipValueIndexCursor cursor = ktx.cursors()
                 .allocateRelationshipValueIndexCursor(ktx.cursorContext(), ktx.memoryTracker())) {
             read.relationshipIndexScan(

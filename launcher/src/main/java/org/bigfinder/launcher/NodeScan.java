@@ -2,11 +2,11 @@ package org.bigfinder.launcher;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-import org.eclipse.collections.impl.map.mutable.primitive.LongDoubleHashMap;
 import org.neo4j.exceptions.KernelException;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
@@ -17,7 +17,9 @@ import org.neo4j.internal.kernel.api.NodeValueIndexCursor;
 import org.neo4j.internal.schema.IndexDescriptor;
 import org.neo4j.internal.schema.SchemaDescriptors;
 import org.neo4j.kernel.api.KernelTransaction;
+import org.neo4j.values.storable.TextValue;
 import org.neo4j.values.storable.Value;
+import org.neo4j.values.storable.ValueWriter;
 import org.neo4j.values.storable.Values;
 
 /**
@@ -51,11 +53,11 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
     private final int chunk;
     private final Integer timeToken;
     /** The times from the time property's index, or null: read from the store. */
-    private final LongDoubleHashMap indexedTimes;
+    private final TimeTable indexedTimes;
     private ProjectionProcedures.NodeColumns pending;
 
     private NodeScan(StoreReader reader, Source nodes, int chunk, Integer timeToken,
-                     LongDoubleHashMap indexedTimes) {
+                     TimeTable indexedTimes) {
         this.reader = reader;
         this.nodes = nodes;
         this.chunk = chunk;
@@ -80,7 +82,7 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         if (source == null) {
             source = new LabelSource(reader, tx.findNodes(Label.label(label)), keyToken);
         }
-        LongDoubleHashMap indexedTimes = timeToken == null ? null : IndexedTimes.ofNodes(ktx, labelToken, timeToken);
+        TimeTable indexedTimes = timeToken == null ? null : IndexedTimes.ofNodes(ktx, labelToken, timeToken);
         return new NodeScan(reader, source, chunk, timeToken, indexedTimes);
     }
 
@@ -105,7 +107,7 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
     private ProjectionProcedures.NodeColumns fill() {
         int capacity = Math.min(chunk, 1 << 16);
         PackedColumn.Longs ids = new PackedColumn.Longs(capacity);
-        List<Object> keys = new ArrayList<>(capacity);
+        KeyColumn keys = new KeyColumn(capacity);
         PackedColumn.Doubles times = new PackedColumn.Doubles(timeToken == null ? 0 : capacity);
         while (ids.size() < chunk && nodes.next()) {
             Value key = nodes.key();
@@ -113,9 +115,9 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
                 continue;
             }
             ids.add(nodes.id());
-            keys.add(key.asObjectCopy());
+            keys.add(key);
             if (indexedTimes != null) {
-                times.add(indexedTimes.getIfAbsent(nodes.id(), Double.NaN));
+                times.add(indexedTimes.get(nodes.id()));
             } else if (timeToken != null) {
                 times.add(reader.position(reader.node, nodes.id())
                         ? StoreReader.seconds(reader.nodeProperty(reader.node, timeToken))
@@ -125,24 +127,85 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         if (ids.size() == 0) {
             return null;
         }
-        byte[] keyText = keyText(keys);
+        byte[] keyText = keys.text();
         return new ProjectionProcedures.NodeColumns(
-                ids.pack(), keyText == null ? keys : List.of(), keyText, times.pack());
+                ids.pack(), keyText == null ? keys.values() : List.of(), keyText, times.pack());
     }
 
-    /** The keys joined by NUL as UTF-8, or null when one is not a string or holds a NUL itself. */
-    private static byte[] keyText(List<Object> keys) {
-        StringBuilder text = new StringBuilder(keys.size() * 16);
-        for (int at = 0; at < keys.size(); at++) {
-            if (!(keys.get(at) instanceof String key) || key.indexOf('\0') >= 0) {
-                return null;
-            }
-            if (at > 0) {
-                text.append('\0');
-            }
-            text.append(key);
+    /**
+     * A chunk's keys: as one NUL-separated UTF-8 text while every key is a string without a NUL, else as
+     * values. A key read from an index is UTF-8 already: it hands its bytes over ({@code writeUTF8}), never
+     * decoded to a Java string and encoded again.
+     */
+    private static final class KeyColumn extends ValueWriter.Adapter<RuntimeException> {
+        private static final byte[] SEPARATOR = {0};
+        private final List<Value> values;
+        private byte[] text;
+        private int length;
+        private boolean textual = true;
+
+        KeyColumn(int capacity) {
+            values = new ArrayList<>(capacity);
+            text = new byte[capacity * 16];
         }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+
+        void add(Value key) {
+            values.add(key);
+            if (!textual) {
+                return;
+            }
+            if (!(key instanceof TextValue)) {
+                textual = false;
+                return;
+            }
+            if (values.size() > 1) {
+                append(SEPARATOR, 0, 1);
+            }
+            key.writeTo(this);
+        }
+
+        @Override
+        public void writeUTF8(byte[] bytes, int offset, int count) {
+            for (int at = offset; at < offset + count; at++) {
+                if (bytes[at] == 0) {
+                    textual = false;
+                    return;
+                }
+            }
+            append(bytes, offset, count);
+        }
+
+        @Override
+        public void writeString(String value) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            writeUTF8(bytes, 0, bytes.length);
+        }
+
+        @Override
+        public void writeString(char value) {
+            writeString(String.valueOf(value));
+        }
+
+        private void append(byte[] bytes, int offset, int count) {
+            if (length + count > text.length) {
+                text = Arrays.copyOf(text, Math.max(length + count, 2 * text.length));
+            }
+            System.arraycopy(bytes, offset, text, length, count);
+            length += count;
+        }
+
+        /** The NUL-separated text, or null when a key is not a string or holds a NUL. */
+        byte[] text() {
+            return textual ? Arrays.copyOf(text, length) : null;
+        }
+
+        List<Object> values() {
+            List<Object> objects = new ArrayList<>(values.size());
+            for (Value value : values) {
+                objects.add(value.asObjectCopy());
+            }
+            return objects;
+        }
     }
 
     @Override

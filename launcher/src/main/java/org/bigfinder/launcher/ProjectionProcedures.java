@@ -7,9 +7,7 @@ import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-import org.neo4j.graphdb.Label;
-import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.ResourceIterator;
+import org.neo4j.exceptions.KernelException;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.internal.kernel.api.TokenRead;
 import org.neo4j.token.api.TokenConstants;
@@ -110,9 +108,9 @@ public final class ProjectionProcedures {
     @Procedure(name = "bigfinder.projection.relationships", mode = Mode.READ)
     @Description("bigfinder.projection.relationships(types, startLabels, low, high, weightProperty,"
             + " defaultWeight, timeSides, timeProperties, since, until, chunkSize) :: (type, src, dst, weight,"
-            + " time): in one pass over the nodes of startLabels whose internal ids lie in [low, high), every"
-            + " relationship of the given types leaving them, grouped by start node (label by label, ascending"
-            + " ids), as packed columns, chunkSize per record: type (a byte: the index in types), src and dst"
+            + " time): every relationship of the given types leaving a node of startLabels whose internal id lies"
+            + " in [low, high), read in one sequential pass over the relationship store (or its type index), in"
+            + " store order, as packed columns, chunkSize per record: type (a byte: the index in types), src and dst"
             + " (int64), weight (float64, empty when weightProperty is null) and time (float64 epoch seconds,"
             + " NaN where absent or not asked for; read per type from the relationship, its start or its end"
             + " node as timeSides says, null for none). since and until (inclusive, nullable) keep only"
@@ -144,17 +142,21 @@ public final class ProjectionProcedures {
         if (read.isEmpty()) {
             return Stream.empty();
         }
-        List<long[]> starts = new ArrayList<>();
         List<Integer> labelTokens = new ArrayList<>();
         for (String label : startLabels) {
             int token = tokens.nodeLabel(label);
             if (token != TokenConstants.NO_TOKEN) {
                 labelTokens.add(token);
-                starts.add(nodeIds(label, low, high));
             }
         }
+        NodeSet starts;
+        try {
+            starts = NodeSet.ofLabels(ktx, labelTokens.stream().mapToInt(Integer::intValue).toArray(), low, high);
+        } catch (KernelException e) {
+            throw new IllegalStateException("could not scan the start labels " + startLabels, e);
+        }
         RelationshipScan scan = new RelationshipScan(
-                new StoreReader(ktx), chunk, read, labelTokens, starts, columns);
+                new StoreReader(ktx), chunk, read, RelationshipSource.of(ktx, read.tokens()), starts, columns);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
                 .onClose(scan::close);
     }
@@ -164,20 +166,5 @@ public final class ProjectionProcedures {
             throw new IllegalArgumentException("chunkSize must be 1 to " + MAX_CHUNK + ", not " + chunkSize);
         }
         return (int) chunkSize;
-    }
-
-    /** Internal ids of the {@code label} nodes in {@code [low, high)}, in label-scan (ascending) order. */
-    private long[] nodeIds(String label, long low, long high) {
-        PackedColumn.Longs ids = new PackedColumn.Longs(1024);
-        try (ResourceIterator<Node> nodes = tx.findNodes(Label.label(label))) {
-            while (nodes.hasNext()) {
-                @SuppressWarnings("deprecation") // internal ids are what the projection joins on
-                long id = nodes.next().getId();
-                if (low <= id && id < high) {
-                    ids.add(id);
-                }
-            }
-        }
-        return ids.toArray();
     }
 }

@@ -5,24 +5,21 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-import org.eclipse.collections.impl.map.mutable.primitive.LongDoubleHashMap;
-import org.neo4j.graphdb.Direction;
 import org.neo4j.internal.kernel.api.PropertyCursor;
-import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
+import org.neo4j.internal.kernel.api.RelationshipDataAccessor;
 import org.neo4j.internal.kernel.api.TokenRead;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.storageengine.api.PropertySelection;
-import org.neo4j.storageengine.api.RelationshipSelection;
 import org.neo4j.token.api.TokenConstants;
 
 /**
- * The relationships of several types leaving the given start nodes, read in one pass over those nodes, a
- * chunk per record, grouped by start node: label by label, each label's nodes in ascending internal id,
- * each node's relationships together. Each node is visited once whatever the number of types, and that
- * order lets the projector build the out-adjacency (CSR) without sorting by node.
+ * The relationships of several types leaving the given start nodes, a chunk per record, read as Neo4j GDS
+ * reads them: a sequential pass over the relationship store (or over the type index, when the types asked
+ * for are a small part of the store) instead of a walk from each start node along its relationship chain,
+ * which reads the store at random. Relationships come in store order; the projector groups them by start
+ * node with a counting pass.
  *
- * <p>The scan is lazy: a chunk is read from the store when the client asks for the next record, and a
- * node whose relationships straddle two chunks is picked up where the first one stopped.
+ * <p>The scan is lazy: a chunk is read from the store when the client asks for the next record.
  */
 final class RelationshipScan implements Iterator<ProjectionProcedures.RelationshipColumns>, AutoCloseable {
 
@@ -36,7 +33,7 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
      * read from the store). Types the database has never seen are left out.
      */
     record Types(int[] tokens, int[] indexOfToken, TimeSide[] sides, int[] timeTokens,
-                 LongDoubleHashMap[] indexedTimes) {
+                 TimeTable[] indexedTimes) {
 
         /** The types; a relationship's own time comes from an index on it where there is one. */
         static Types of(KernelTransaction ktx, List<String> names, List<String> sides, List<String> properties) {
@@ -58,7 +55,7 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
             }
             int[] indexOfToken = new int[highest + 1];
             Arrays.fill(indexOfToken, -1);
-            LongDoubleHashMap[] indexedTimes = new LongDoubleHashMap[names.size()];
+            TimeTable[] indexedTimes = new TimeTable[names.size()];
             for (int index = 0; index < names.size(); index++) {
                 int token = read.relationshipType(names.get(index));
                 if (token != TokenConstants.NO_TOKEN) {
@@ -79,26 +76,22 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
     private final StoreReader reader;
     private final int chunk;
     private final Types types;
-    private final RelationshipSelection selection;
-    private final int[] labelTokens;
-    private final List<long[]> starts;
+    private final RelationshipSource relationships;
+    private final NodeSet starts;
     private final Columns columns;
     /** Per type index: the relationship properties to read (weight, own time), or null for none. */
     private final PropertySelection[] ownProperties;
-    private int labelAt;
-    private int nodeAt;
-    private boolean inNode;
     private double ownWeight;
     private double ownTime = Double.NaN;
     private ProjectionProcedures.RelationshipColumns pending;
 
-    RelationshipScan(StoreReader reader, int chunk, Types types, List<Integer> labelTokens, List<long[]> starts,
+    /** {@code starts}: the start nodes whose relationships are read (their internal ids). */
+    RelationshipScan(StoreReader reader, int chunk, Types types, RelationshipSource relationships, NodeSet starts,
                      Columns columns) {
         this.reader = reader;
         this.chunk = chunk;
         this.types = types;
-        this.selection = RelationshipSelection.selection(types.tokens(), Direction.OUTGOING);
-        this.labelTokens = labelTokens.stream().mapToInt(Integer::intValue).toArray();
+        this.relationships = relationships;
         this.starts = starts;
         this.columns = columns;
         this.ownProperties = new PropertySelection[types.sides().length];
@@ -146,15 +139,14 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         PackedColumn.Longs dst = new PackedColumn.Longs(capacity);
         PackedColumn.Doubles weight = new PackedColumn.Doubles(columns.weightToken() == null ? 0 : capacity);
         PackedColumn.Doubles time = new PackedColumn.Doubles(capacity);
-        RelationshipTraversalCursor relationship = reader.relationships;
-        while (src.size() < chunk) {
-            if (!inNode || !relationship.next()) {
-                if (!nextStartNode()) {
-                    break;
-                }
+        int[] indexOfToken = types.indexOfToken();
+        while (src.size() < chunk && relationships.next()) {
+            RelationshipDataAccessor relationship = relationships.current();
+            int token = relationship.type();
+            int index = token < indexOfToken.length ? indexOfToken[token] : -1;
+            if (index < 0 || !starts.contains(relationship.sourceNodeReference())) {
                 continue;
             }
-            int index = types.indexOfToken()[relationship.type()];
             readOwnProperties(relationship, index);
             double seconds = timeOf(relationship, index);
             if (columns.windowed() && !(seconds >= columns.since() && seconds <= columns.until())) {
@@ -175,38 +167,8 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
                 type.pack(), src.pack(), dst.pack(), weight.pack(), time.pack());
     }
 
-    /** Moves to the next start node with relationships to walk; false when every start node is done. */
-    private boolean nextStartNode() {
-        inNode = false;
-        while (labelAt < starts.size()) {
-            long[] ids = starts.get(labelAt);
-            while (nodeAt < ids.length) {
-                long id = ids[nodeAt++];
-                if (!reader.position(reader.node, id) || readBefore(labelAt)) {
-                    continue;
-                }
-                reader.node.relationships(reader.relationships, selection);
-                inNode = true;
-                return true;
-            }
-            labelAt++;
-            nodeAt = 0;
-        }
-        return false;
-    }
-
-    /** Whether the node under the cursor also carries a start label scanned before: its edges are read. */
-    private boolean readBefore(int label) {
-        for (int earlier = 0; earlier < label; earlier++) {
-            if (reader.node.hasLabel(labelTokens[earlier])) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Reads the weight and own time of the relationship under the cursor into the fields below. */
-    private void readOwnProperties(RelationshipTraversalCursor relationship, int index) {
+    private void readOwnProperties(RelationshipDataAccessor relationship, int index) {
         ownWeight = columns.defaultWeight();
         ownTime = Double.NaN;
         PropertySelection wanted = ownProperties[index];
@@ -225,14 +187,16 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         }
     }
 
-    private double timeOf(RelationshipTraversalCursor relationship, int index) {
+    private double timeOf(RelationshipDataAccessor relationship, int index) {
         int token = types.timeTokens()[index];
         return switch (types.sides()[index]) {
             case NONE -> Double.NaN;
             case RELATIONSHIP -> types.indexedTimes()[index] != null
-                    ? types.indexedTimes()[index].getIfAbsent(relationship.relationshipReference(), Double.NaN)
+                    ? types.indexedTimes()[index].get(relationship.relationshipReference())
                     : ownTime;
-            case START -> StoreReader.seconds(reader.nodeProperty(reader.node, token));
+            case START -> reader.position(reader.node, relationship.sourceNodeReference())
+                    ? StoreReader.seconds(reader.nodeProperty(reader.node, token))
+                    : Double.NaN;
             case END -> reader.position(reader.otherNode, relationship.targetNodeReference())
                     ? StoreReader.seconds(reader.nodeProperty(reader.otherNode, token))
                     : Double.NaN;
@@ -241,6 +205,7 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
 
     @Override
     public void close() {
+        relationships.close();
         reader.close();
     }
 }
