@@ -93,7 +93,9 @@ class ProjectionSpec:
     analytics' own runs and rings are left out unless named) and every relationship type between them.
     ``since`` and ``until`` bound relationship times (inclusive; a naive datetime is taken as UTC); a
     bound drops relationships without a time. ``weight_property`` names the relationship property that
-    weighs an edge (``amount`` of a transfer); edges without it weigh ``default_weight``.
+    weighs an edge (``amount`` of a transfer); edges without it weigh ``default_weight``. ``times``
+    False reads no times at all (every ``time`` NaN): the structure alone, for algorithms that never look
+    at when something happened (components, PageRank, communities), as a GDS projection reads it.
     """
 
     labels: tuple[str, ...] | None = None
@@ -102,6 +104,7 @@ class ProjectionSpec:
     until: datetime | None = None
     weight_property: str | None = None
     default_weight: float = 1.0
+    times: bool = True
 
     def __post_init__(self) -> None:
         for label in self.labels or ():
@@ -110,6 +113,8 @@ class ProjectionSpec:
             SCHEMA.relationship(rel_type)
         if self.since and self.until and _epoch(self.since) > _epoch(self.until):
             raise ValueError(f"the window starts ({self.since}) after it ends ({self.until})")
+        if self.windowed and not self.times:
+            raise ValueError("a time window needs the times: since and until cannot go with times=False")
         if not math.isfinite(self.default_weight):
             raise ValueError(f"default_weight must be a finite number, not {self.default_weight}")
 
@@ -291,6 +296,7 @@ def _read_nodes(
 def _read_params(spec: ProjectionSpec) -> dict[str, Any]:
     return {
         "windowed": spec.windowed,
+        "timed": spec.times,
         "since": _epoch(spec.since) if spec.since else None,
         "until": _epoch(spec.until) if spec.until else None,
         "weighted": spec.weight_property is not None,
@@ -358,7 +364,7 @@ def _read_packed_relationships(reader: _Reader, spec: ProjectionSpec) -> dict[st
             [src[part]],
             [dst[part]],
             [weight[part]] if params["weighted"] else [],
-            [time[part]] if _time_read(rel_type, params["windowed"]) else [],
+            [time[part]] if _time_read(rel_type, params) else [],
         )
     return found
 
@@ -382,10 +388,10 @@ def _id_ranges(ids: _I64, per_range: int) -> list[tuple[int, int]]:
     ]
 
 
-def _time_read(rel_type: str, windowed: bool) -> bool:
+def _time_read(rel_type: str, params: dict[str, Any]) -> bool:
     """Whether a ``rel_type`` relationship's time is read with it (else from its event node's time)."""
     time = SCHEMA.time_of(rel_type)
-    return time is not None and (windowed or time.side == "relationship")
+    return params["timed"] and time is not None and (params["windowed"] or time.side == "relationship")
 
 
 def _label_times_needed(label: str, rel_types: Sequence[str], spec: ProjectionSpec) -> bool:
@@ -393,7 +399,7 @@ def _label_times_needed(label: str, rel_types: Sequence[str], spec: ProjectionSp
 
     With a window the server needs each relationship's time to filter on anyway, so it returns them.
     """
-    if spec.windowed:
+    if spec.windowed or not spec.times:
         return False
     for rel_type in rel_types:
         time = SCHEMA.time_of(rel_type)
@@ -453,7 +459,7 @@ class _Reader:
 
     def relationships(self, rel_type: str, ids: tuple[int, int], params: dict[str, Any]) -> _Relationships:
         """Cypher: the ``rel_type`` relationships leaving nodes with internal ids in ``ids`` (low, high)."""
-        timed = _time_read(rel_type, params["windowed"])
+        timed = _time_read(rel_type, params)
         statement = relationship_statement(rel_type, timed=timed, weighted=params["weighted"])
         low, high = ids
         (record,) = self._read(statement, low=low, high=high, **params)
@@ -468,7 +474,7 @@ class _Reader:
         Columns ``type`` (index into ``rel_types``), ``src``, ``dst``, ``weight`` (empty when not
         weighted) and ``time`` (NaN where not read), in the server's order: grouped by start node.
         """
-        times = [SCHEMA.time_of(t) if _time_read(t, params["windowed"]) else None for t in rel_types]
+        times = [SCHEMA.time_of(t) if _time_read(t, params) else None for t in rel_types]
         low, high = ids
         chunks = self._read(
             cypher.load("projection", "packed_relationships"),

@@ -185,6 +185,7 @@ def _columns(projection: Projection) -> list[tuple[int, tuple[str, str], tuple[s
         ProjectionSpec(since=datetime(2023, 1, 15, tzinfo=UTC), until=datetime(2023, 3, 1, tzinfo=UTC)),
         ProjectionSpec(labels=("Company", "Declaration"), since=datetime(2023, 1, 1, tzinfo=UTC)),
         ProjectionSpec(labels=("Person", "Phone"), rel_types=("HAS_PHONE",)),
+        ProjectionSpec(times=False),
     ],
 )
 def test_the_servers_packed_reads_give_the_projection_cypher_gives(
@@ -202,6 +203,18 @@ def test_the_servers_packed_reads_give_the_projection_cypher_gives(
         assert _nodes(other) == _nodes(by_cypher)
         assert _columns(other) == _columns(by_cypher)
         assert other.num_relationships == by_cypher.num_relationships
+
+
+def test_a_projection_without_times_is_the_same_structure_with_no_time(
+    world: Driver, settings: Settings
+) -> None:
+    timed = read_projection(world, settings)
+    for packed in (False, True) if graph.projector.packed_reads_available(world, settings) else (False,):
+        structure = read_projection(world, settings, ProjectionSpec(times=False), packed=packed)
+        assert np.isnan(structure.time).all()
+        assert [row[:4] for row in _columns(structure)] == [row[:4] for row in _columns(timed)]
+    with pytest.raises(ValueError, match="needs the times"):
+        ProjectionSpec(times=False, since=datetime(2023, 1, 1, tzinfo=UTC))
 
 
 def test_the_out_adjacency_is_built_while_projecting(world: Driver, settings: Settings) -> None:
