@@ -533,29 +533,29 @@ def _assemble(
         at = labels.index(label)
         node_time[offsets[at] : offsets[at + 1]] = times
 
-    parts: dict[str, list[npt.NDArray[Any]]] = {"src": [], "dst": [], "type": [], "weight": [], "time": []}
-    for type_index, (rel_type, column) in enumerate(zip(rel_types, columns, strict=True)):
-        src, src_found = dense(_joined(column.src, np.int64))
-        dst, dst_found = dense(_joined(column.dst, np.int64))
-        keep = src_found & dst_found
-        src, dst = src[keep], dst[keep]
-        weight = _joined(column.weight, np.float64)
-        time = _joined(column.time, np.float64)
-        parts["src"].append(src)
-        parts["dst"].append(dst)
-        parts["type"].append(np.full(len(src), type_index, dtype=np.int16))
-        parts["weight"].append(weight[keep] if len(weight) else np.full(len(src), spec.default_weight))
-        parts["time"].append(time[keep] if len(time) else _event_time(rel_type, node_time, src, dst))
+    # One look-up over every type's ends at once: the columns are joined first, then mapped.
+    lengths = [sum(len(part) for part in column.src) for column in columns]
+    src, src_found = dense(_joined([part for column in columns for part in column.src], np.int64))
+    dst, dst_found = dense(_joined([part for column in columns for part in column.dst], np.int64))
+    rel_type = np.repeat(np.arange(len(rel_types), dtype=np.int16), lengths)
+    read = list(zip(columns, lengths, strict=True))
+    weight_parts = [_column_or(column.weight, n, spec.default_weight) for column, n in read]
+    time_parts = [_column_or(column.time, n, np.nan) for column, n in read]
+    keep = src_found & dst_found
+    weight, time = _joined(weight_parts, np.float64)[keep], _joined(time_parts, np.float64)[keep]
+    src, dst, rel_type = src[keep], dst[keep], rel_type[keep]
+    untimed = [sum(len(part) for part in column.time) == 0 for column in columns]
+    _add_event_times(rel_types, untimed, node_time, rel_type, src, dst, time)
     return Projection(
         labels=labels,
         node_label=np.repeat(np.arange(len(labels), dtype=np.int16), np.diff(offsets)),
         node_key=_joined(nodes.keys, np.object_),
         rel_types=rel_types,
-        src=_joined(parts["src"], np.int64),
-        dst=_joined(parts["dst"], np.int64),
-        rel_type=_joined(parts["type"], np.int16),
-        weight=_joined(parts["weight"], np.float64),
-        time=_joined(parts["time"], np.float64),
+        src=src,
+        dst=dst,
+        rel_type=rel_type,
+        weight=weight,
+        time=time,
     )
 
 
@@ -586,13 +586,27 @@ def _dense_index(all_ids: _I64) -> Callable[[_I64], tuple[_I64, npt.NDArray[np.b
     return by_search
 
 
-def _event_time(rel_type: str, node_time: _F64, src: _I64, dst: _I64) -> _F64:
-    """Times of ``rel_type`` relationships taken from the event node at their start or end (or NaN)."""
-    time = SCHEMA.time_of(rel_type)
-    if time is None:
-        return np.full(len(src), np.nan)
-    return node_time[src if time.side == "start" else dst]
+def _column_or(parts: Sequence[_F64], length: int, fill: float) -> _F64:
+    """A relationship column read in ``parts``, or ``length`` times ``fill`` where it was not read."""
+    column = _joined(parts, np.float64)
+    return column if len(column) == length else np.full(length, fill)
+
+
+def _add_event_times(
+    rel_types: Sequence[str], untimed: Sequence[bool], node_time: _F64, rel_type: npt.NDArray[np.int16],
+    src: _I64, dst: _I64, time: _F64,
+) -> None:  # fmt: skip
+    """Fill in ``time`` for the types read without one: the time of the event node at their start or end
+    (NaN for a type that has no time)."""
+    for at, (name, missing) in enumerate(zip(rel_types, untimed, strict=True)):
+        event = SCHEMA.time_of(name)
+        if not missing or event is None:
+            continue
+        rows = np.flatnonzero(rel_type == at)
+        time[rows] = node_time[src[rows] if event.side == "start" else dst[rows]]
 
 
 def _joined(arrays: Sequence[npt.NDArray[Any]], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    if len(arrays) == 1:  # one part: no copy
+        return arrays[0].astype(dtype, copy=False)
     return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
