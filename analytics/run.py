@@ -44,6 +44,7 @@ __all__ = [
     "Analysis",
     "AnalysisReport",
     "StepReport",
+    "TIMED_STEPS",
     "watchlist_seed_accounts",
     "watchlist_seeds",
 ]
@@ -53,6 +54,8 @@ ProgressHook = Callable[[str, int, int | None], None]
 
 #: The whole-graph algorithm steps, in the order they run (detectors follow, one step per scheme).
 ALGORITHM_STEPS = ("components", "louvain", "leiden", "pagerank", "accomplice", "money_accomplice")
+#: The steps that read when transfers happened; the others need only the structure.
+TIMED_STEPS = frozenset({"accomplice", "money_accomplice"})
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,9 @@ class Analysis:
         steps = [s for s in ALGORITHM_STEPS if wanted is None or s in wanted]
         if steps:
             started = time.perf_counter()
-            projection = read_projection(self._driver, self._settings, ProjectionSpec(), self._progress)
+            # Times only when a step reads them: the structure alone is a faster read.
+            spec = ProjectionSpec(times=not TIMED_STEPS.isdisjoint(steps))
+            projection = read_projection(self._driver, self._settings, spec, self._progress)
             report.projection_seconds = time.perf_counter() - started
             report.nodes, report.relationships = projection.num_nodes, projection.num_relationships
             for step in steps:
