@@ -32,7 +32,11 @@ class GnnConfig:
     ``device`` ("auto"): "cuda" when a CUDA device is visible, "cpu" otherwise; or name one.
     ``threads`` (2): CPU threads torch may use (the machines are shared). ``patience`` (30): epochs
     without a better validation figure before training stops. ``drop_features``: feature names never
-    used (those derived from the labels being learned).
+    used (those derived from the labels being learned). ``watchlist_proximity`` (True): the label
+    trick; every node reads, as an input feature, how close it lies to the watchlisted parties *other
+    than itself* (:func:`gnn.hetero.watchlist_proximity`), so a listed node never reads its own label.
+    ``motifs`` (False): the accounts' money-flow motif counts join the features
+    (:func:`gnn.hetero.motif_features`, the analytics' default windows).
     """
 
     hidden: int = 64
@@ -48,6 +52,8 @@ class GnnConfig:
     threads: int = 2
     patience: int = 30
     drop_features: tuple[str, ...] = field(default=())
+    watchlist_proximity: bool = True
+    motifs: bool = False
 
     def __post_init__(self) -> None:
         for name in ("hidden", "layers", "epochs", "threads", "patience"):
@@ -70,8 +76,15 @@ class GnnConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GnnConfig:
-        """The config stored by :meth:`as_dict`."""
-        return cls(**{**data, "drop_features": tuple(data.get("drop_features", ()))})
+        """The config stored by :meth:`as_dict`; a flag a checkpoint predates keeps its old meaning (off)."""
+        return cls(
+            **{
+                "watchlist_proximity": False,
+                "motifs": False,
+                **data,
+                "drop_features": tuple(data.get("drop_features", ())),
+            }
+        )
 
 
 def choose_device(config: GnnConfig) -> torch.device:

@@ -50,14 +50,17 @@ F64 = npt.NDArray[np.float64]
 class MultiGinOptions:
     """Which Multi-GNN adaptations are on, and how ego batches are drawn.
 
-    ``max_port`` (64): port numbers at or above it count as ``max_port - 1``. ``batch_size`` (128) nodes per
-    ego batch; ``hops`` (None: the model's layers) the radius of each node's ego subgraph.
+    ``max_port`` (64): port numbers at or above it count as ``max_port - 1``. ``log_ports`` (False): the
+    model reads ``log(1 + port)`` rather than the port, so a node with many neighbours does not swamp
+    the messages early in training. ``batch_size`` (128) nodes per ego batch; ``hops`` (None: the
+    model's layers) the radius of each node's ego subgraph.
     """
 
     reverse_mp: bool = True
     ports: bool = True
     ego: bool = True
     max_port: int = 64
+    log_ports: bool = False
     batch_size: int = 128
     hops: int | None = None
 
@@ -280,6 +283,8 @@ class MultiGIN(torch.nn.Module):
     def _sides(self, edge_index: Tensor, edge_attr: Tensor, in_port: Tensor, out_port: Tensor) -> list[_Side]:
         top = self.options.max_port - 1
         in_port, out_port = in_port.clamp(max=top), out_port.clamp(max=top)
+        if self.options.log_ports:
+            in_port, out_port = torch.log1p(in_port.float()), torch.log1p(out_port.float())
         src, dst = edge_index[0], edge_index[1]
         edges = torch.arange(src.size(0), device=src.device)
         # Incoming: the receiver is the edge's target, its port the in-port (its number for the sender).

@@ -2,9 +2,11 @@
 
 The task is the offender classifier: a heterogeneous GraphSAGE over the whole entity graph learns which
 persons and companies are on a watchlist. The listings themselves (``WatchlistEntry``, ``LISTED_ON``)
-are the labels and are taken out of the graph the model sees, and so are the features computed from
-them (the accomplice scores, seeded by the watchlist): the model must find offenders from how they
-are connected and behave. Nodes split by first activity (earliest train, latest test).
+are the labels and are taken out of the graph the model sees, and so are the stored features computed
+from them (the accomplice scores, seeded by the watchlist, where a listed node scores itself). With the
+label trick on (``GnnConfig.watchlist_proximity``, the default) every node reads instead how close it
+lies to the *other* listed parties (:func:`gnn.hetero.watchlist_proximity`): the accomplice score with
+its own listing taken out. Nodes split by first activity (earliest train, latest test).
 
 Scores land on every person and company as ``gnn_score`` with ``gnn_model_version`` (name and version)
 and ``gnn_score_run`` (an ``AnalysisRun``); an explanation as ``gnn_explanation`` (JSON).
@@ -27,11 +29,13 @@ from gnn.explain import NodeExplanation, explain_node
 from gnn.hetero import (
     STORED_FEATURES,
     HeteroGraph,
+    MotifWindows,
     Standardiser,
     build_hetero_data,
     first_activity,
     node_features,
     time_split,
+    watchlist_proximity,
 )
 from gnn.models import hetero_sage, initialise
 from gnn.registry import SavedModel, load_model, save_model, snapshot_hash
@@ -44,6 +48,7 @@ from graph.store import translate_driver_errors
 
 __all__ = [
     "MODEL_NAME",
+    "PROXIMITY_FEATURE",
     "TARGET_LABELS",
     "ScoreReport",
     "explain",
@@ -57,6 +62,8 @@ MODEL_NAME = "offender"
 TARGET_LABELS = ("Person", "Company")
 #: Features computed from the watchlist, the very labels being learned: never inputs.
 WATCHLIST_DERIVED = ("accomplice_score", "money_accomplice_score")
+#: The label trick's feature: closeness to the other watchlisted parties (never to the node itself).
+PROXIMITY_FEATURE = "watchlist_proximity"
 #: GNNExplainer's optimisation steps per explained node (a few seconds each on a shared CPU).
 EXPLAIN_EPOCHS = 50
 #: Labels whose nodes carry analytics or risk scores worth reading as features.
@@ -115,12 +122,18 @@ def offender_labels(projection: Projection) -> tuple[Projection, np.ndarray]:
 
 
 def _prepare(
-    driver: Driver, settings: Settings, standardiser: Standardiser | None
+    driver: Driver, settings: Settings, standardiser: Standardiser | None, config: GnnConfig
 ) -> tuple[Projection, HeteroGraph, np.ndarray, Standardiser, str]:
+    """The graph the model sees, built the same way for training and scoring (``config``'s flags)."""
     projection = read_projection(driver, settings, ProjectionSpec(weight_property="amount"))
     graph_projection, listed = offender_labels(projection)
     stored = read_stored_features(driver, settings, projection)
-    features = node_features(graph_projection, stored, drop=WATCHLIST_DERIVED)
+    if config.watchlist_proximity:
+        # log(1 + n * p): n * p is 1 for a node the walks visit as often as an average one.
+        near = watchlist_proximity(graph_projection, np.flatnonzero(listed))
+        stored[PROXIMITY_FEATURE] = np.log1p(graph_projection.num_nodes * near)
+    motifs = MotifWindows() if config.motifs else None
+    features = node_features(graph_projection, stored, drop=WATCHLIST_DERIVED, motifs=motifs)
     standardiser = standardiser or Standardiser.fit(features)
     graph = build_hetero_data(graph_projection, features, standardiser)
     return graph_projection, graph, listed, standardiser, snapshot_hash(projection)
@@ -131,7 +144,7 @@ def train(
 ) -> SavedModel:
     """Train the offender classifier on the graph and keep it as the next version in the registry."""
     progress("read the graph", 0, 1)
-    projection, graph, listed, standardiser, snapshot = _prepare(driver, settings, None)
+    projection, graph, listed, standardiser, snapshot = _prepare(driver, settings, None, config)
     progress("read the graph", 1, 1)
     activity = first_activity(projection)
     targets: dict[str, NodeTargets] = {}
@@ -206,7 +219,10 @@ def score(
     saved = load_model(settings.gnn_model_dir, MODEL_NAME, version)
     progress("read the graph", 0, 1)
     projection, graph, _, _, _ = _prepare(
-        driver, settings, Standardiser.from_json(saved.card["standardiser"])
+        driver,
+        settings,
+        Standardiser.from_json(saved.card["standardiser"]),
+        GnnConfig.from_dict(saved.card["config"]),
     )
     progress("read the graph", 1, 1)
     model = _restore(saved, graph)
@@ -301,7 +317,10 @@ def explain(
         raise ValueError(f"the offender model scores {' and '.join(TARGET_LABELS)}, not {label}")
     saved = load_model(settings.gnn_model_dir, MODEL_NAME, version)
     projection, graph, _, _, _ = _prepare(
-        driver, settings, Standardiser.from_json(saved.card["standardiser"])
+        driver,
+        settings,
+        Standardiser.from_json(saved.card["standardiser"]),
+        GnnConfig.from_dict(saved.card["config"]),
     )
     model = _restore(saved, graph)
     explanation = explain_node(

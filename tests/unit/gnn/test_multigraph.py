@@ -56,6 +56,7 @@ def test_ego_subgraphs_are_disjoint_hop_neighbourhoods_with_one_flag_each() -> N
         MultiGinOptions(),
         MultiGinOptions(reverse_mp=False, ports=False, ego=False),
         MultiGinOptions(ports=False),
+        MultiGinOptions(log_ports=True),
     ],
 )
 def test_multigin_gives_one_row_of_logits_per_node(options: MultiGinOptions) -> None:
@@ -111,3 +112,22 @@ def test_centre_logits_skip_only_work_the_centres_do_not_need(options: MultiGinO
             [model.centre_logits(ego_subgraphs(graph, centres[i : i + 1], 2)) for i in range(4)]
         )
     assert torch.allclose(pruned, full, atol=1e-5) and torch.allclose(pruned, alone, atol=1e-5)
+
+
+def test_log_ports_compress_large_port_numbers_but_keep_their_order() -> None:
+    # One receiver with 30 distinct senders: ports 0..29 reach the model as log(1 + port).
+    src, dst = np.arange(1, 31), np.zeros(30, dtype=np.int64)
+    graph = TransferGraph.build(torch.ones(31, 1), src, dst, np.zeros((30, 1)), np.arange(30.0))
+    model = MultiGIN(1, 1, 1, hidden=4, layers=1, options=MultiGinOptions(ego=False, log_ports=True))
+    side = model._sides(graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)[0]
+    plain = MultiGIN(1, 1, 1, hidden=4, layers=1, options=MultiGinOptions(ego=False))
+    plain.load_state_dict(model.state_dict())
+    raw = plain._sides(graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)[0]
+    port = model.directions[0].port
+    assert isinstance(port, torch.nn.Linear)
+    weight = port.weight[:, 0]
+    # The port term is linear in what is read: differences between edges scale with log(1 + port).
+    logged = (side.term - side.term[0]) / weight
+    plain_read = (raw.term - raw.term[0]) / weight
+    assert torch.allclose(logged[:, 0], torch.log1p(graph.in_port.float()), atol=1e-4)
+    assert torch.allclose(plain_read[:, 0], graph.in_port.float(), atol=1e-3)

@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from bench.gnn_patterns import circulant_multigraph, pattern_labels
+from bench.gnn_patterns import _repeat_flags, circulant_multigraph, pattern_labels
 
 
 @pytest.fixture(scope="module", params=[0, 1])
@@ -86,3 +86,15 @@ def test_middles_are_distinct_nodes_not_parallel_edges() -> None:
     assert labels["scatter_gather"].tolist() == [False, False, False, True, False, False, False]
     # 1 and 2 share one sender (0) only; 3 and nobody else share two.
     assert not labels["biclique"].any()
+
+
+def test_repeat_flags_mark_every_edge_of_a_pair_but_its_first() -> None:
+    # 0 -> 1 at t = 5, 2, 7 (the one at t = 2 is first), 1 -> 0 once, 0 -> 2 once.
+    src, dst = np.array([0, 0, 1, 0, 0]), np.array([1, 1, 0, 2, 1])
+    when = np.array([5.0, 2.0, 1.0, 0.0, 7.0])
+    assert _repeat_flags(src, dst, when, 3).tolist() == [1.0, 0.0, 0.0, 0.0, 1.0]
+    # Summed over the edges a node receives, the unflagged ones count its distinct senders.
+    src, dst, when = circulant_multigraph(300, 6.0, 3.0, np.random.default_rng(4))
+    first = _repeat_flags(src, dst, when, 300) == 0
+    distinct = np.bincount(dst[first], minlength=300)
+    assert (distinct > 3).tolist() == pattern_labels(src, dst, 300)["fan_in"].tolist()
