@@ -1,0 +1,266 @@
+"""Known labels as inputs ("label trick"): what an investigator already knows about the counterparties.
+
+In a transductive setting (the whole transfer graph visible, some accounts already labelled) the known
+offenders are evidence about their counterparties: an account paid by three known mules is suspect.
+This module turns a set of *visible* labels into model inputs, keeping every node's own label out of
+its own score:
+
+* :func:`label_inputs`: per node ``[known_offender, label_known]`` (both 0 where the label is hidden);
+  a GNN spreads them to the neighbours (UniMP, Shi et al. 2021; "label as input", Wang & Leskovec);
+* :func:`counterparty_label_shares`: per node, how many distinct payers / payees are known offenders
+  and which share of its known counterparties and of its money in / out they make; one hop only, and
+  self-transfers are left out, so a node's own label never enters its own row;
+* :meth:`CounterpartyGraph.suspicion` (:data:`SUSPICION_COLUMNS`): the same over *all* counterparties
+  of a per-node suspicion in [0, 1], e.g. the known label where visible and a first model's score
+  elsewhere (stacking); again one hop, the node's own value never in its own row;
+* :func:`visible_split`: each training epoch hides a random part of the training labels; the loss is
+  taken on that hidden part only, so the model never learns to echo a node's own label back (a label
+  that went out to a neighbour comes back to its owner after two GNN layers);
+* :func:`train_multigin_with_labels`: a full-batch Multi-GIN trained that way. Validation and test
+  nodes are never visible; at inference every training label is.
+
+Example
+-------
+>>> import numpy as np
+>>> src, dst = np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3])
+>>> offender = np.array([True, False, True, False])
+>>> visible = np.array([True, True, False, False])
+>>> label_inputs(offender, visible).tolist()
+[[1.0, 1.0], [0.0, 1.0], [0.0, 0.0], [0.0, 0.0]]
+>>> shares, names = counterparty_label_shares(src, dst, np.ones(4), offender, visible)
+>>> dict(zip(names, shares[2].round(3).tolist()))["known_offender_payers"]  # 2 is paid by 1 (known clean)
+0.0
+>>> dict(zip(names, shares[1].tolist()))["share_money_in_known_offender"]  # 1 is paid by 0 only
+1.0
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+import torch
+from torch import Tensor
+from torch.nn import functional
+
+from gnn.config import GnnConfig, choose_device, seed_everything
+from gnn.multigraph import MultiGIN, MultiGinOptions, TransferGraph
+from gnn.train import TrainedModel, pr_auc
+
+__all__ = [
+    "COUNTERPARTY_COLUMNS",
+    "LABEL_COLUMNS",
+    "SUSPICION_COLUMNS",
+    "CounterpartyGraph",
+    "LabelTrickOptions",
+    "counterparty_label_shares",
+    "label_inputs",
+    "train_multigin_with_labels",
+    "visible_split",
+]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+LABEL_COLUMNS = ("label_known_offender", "label_known")
+COUNTERPARTY_COLUMNS = (
+    "known_offender_payers",
+    "known_offender_payees",
+    "share_payers_known_offender",
+    "share_payees_known_offender",
+    "share_money_in_known_offender",
+    "share_money_out_known_offender",
+)
+SUSPICION_COLUMNS = (
+    "suspicion_payers_sum",
+    "suspicion_payees_sum",
+    "suspicion_payers_mean",
+    "suspicion_payees_mean",
+    "suspicion_money_in_mean",
+    "suspicion_money_out_mean",
+    "suspicion_payers_max",
+    "suspicion_payees_max",
+)
+
+
+def label_inputs(offender: Bools, visible: Bools) -> F64:
+    """Per node ``[known offender, label known]``: the label where ``visible``, ``[0, 0]`` elsewhere."""
+    known = np.asarray(visible, dtype=bool)
+    return np.column_stack([(known & np.asarray(offender, dtype=bool)), known]).astype(np.float64)
+
+
+@dataclass(frozen=True, eq=False)
+class CounterpartyGraph:
+    """Who paid whom, without self-transfers: distinct pairs (0/1) and money per pair, payer x payee."""
+
+    pairs: sp.csr_matrix
+    money: sp.csr_matrix
+
+    @classmethod
+    def build(cls, src: I64, dst: I64, amount: F64, num_nodes: int) -> CounterpartyGraph:
+        other = src != dst
+        shape = (num_nodes, num_nodes)
+        money = sp.csr_matrix((np.asarray(amount, dtype=np.float64)[other], (src[other], dst[other])), shape)
+        money.sum_duplicates()
+        pairs = money.copy()
+        pairs.data[:] = 1.0
+        return cls(pairs, money)
+
+    def shares(self, offender: Bools, visible: Bools) -> F64:
+        """The :data:`COUNTERPARTY_COLUMNS` of every node, from the ``visible`` labels only."""
+        known = np.asarray(visible, dtype=np.float64)
+        bad = known * np.asarray(offender, dtype=np.float64)
+        columns: list[F64] = []
+        sums: list[tuple[F64, F64]] = []
+        for matrix in (self.pairs, self.money):
+            # Payers of v are the rows of column v (matrix.T @ .), payees the columns of row v (matrix @ .).
+            sums.append((matrix.T @ bad, matrix.T @ known))
+            sums.append((matrix @ bad, matrix @ known))
+        columns += [np.log1p(sums[0][0]), np.log1p(sums[1][0])]
+        columns += [_share(part, whole) for part, whole in sums]
+        return np.column_stack(columns)
+
+    def suspicion(self, suspicion: F64) -> F64:
+        """The :data:`SUSPICION_COLUMNS` of every node: sums, (money-weighted) means and maxima over its
+        distinct payers and payees of ``suspicion`` (one value in [0, 1] per node)."""
+        value = np.asarray(suspicion, dtype=np.float64)
+        sums, means = [], []
+        for matrix in (self.pairs, self.money):
+            for side in (matrix.T, matrix):
+                part = side @ value
+                sums.append(part)
+                means.append(_share(part, np.asarray(side.sum(axis=1)).ravel()))
+        maxima = [
+            np.asarray((side @ sp.diags(value)).max(axis=1).todense()).ravel()
+            for side in (self.pairs.T.tocsr(), self.pairs)
+        ]
+        return np.column_stack([np.log1p(sums[0]), np.log1p(sums[1]), *means, *maxima])
+
+
+def _share(part: F64, whole: F64) -> F64:
+    """``part / whole``, 0 where nothing is known (the "label known" counts tell that case apart)."""
+    return np.divide(part, whole, out=np.zeros_like(part), where=whole > 0)
+
+
+def counterparty_label_shares(
+    src: I64, dst: I64, amount: F64, offender: Bools, visible: Bools
+) -> tuple[F64, tuple[str, ...]]:
+    """Per node, the :data:`COUNTERPARTY_COLUMNS` (log counts and shares) from the visible labels.
+
+    A node's own label never enters its own row: one hop only, self-transfers left out.
+    """
+    graph = CounterpartyGraph.build(src, dst, amount, len(offender))
+    return graph.shares(offender, visible), COUNTERPARTY_COLUMNS
+
+
+def visible_split(train_nodes: I64, visible_share: float, rng: np.random.Generator) -> tuple[I64, I64]:
+    """A random ``visible_share`` of ``train_nodes`` whose labels are shown, and the rest (to predict)."""
+    if not 0 < visible_share < 1:
+        raise ValueError(f"visible_share must be in (0, 1), not {visible_share}")
+    shuffled = rng.permutation(train_nodes)
+    cut = round(visible_share * len(shuffled))
+    return np.sort(shuffled[:cut]), np.sort(shuffled[cut:])
+
+
+@dataclass(frozen=True)
+class LabelTrickOptions:
+    """``visible_share`` (0.5) of the training labels shown each epoch; ``counterparties`` (True): feed
+    :func:`counterparty_label_shares` too, beside the raw :func:`label_inputs`."""
+
+    visible_share: float = 0.5
+    counterparties: bool = True
+
+
+def _inputs(base: Tensor, offender: Bools, visible: Bools, graph: CounterpartyGraph | None) -> Tensor:
+    parts = [label_inputs(offender, visible)]
+    if graph is not None:
+        parts.append(graph.shares(offender, visible))
+    extra = torch.tensor(np.column_stack(parts), dtype=base.dtype, device=base.device)
+    return torch.cat([base, extra], dim=1)
+
+
+def train_multigin_with_labels(
+    graph: TransferGraph,
+    offender: Bools,
+    masks: tuple[Bools, Bools, Bools],
+    config: GnnConfig,
+    options: LabelTrickOptions,
+    counterparties: CounterpartyGraph | None = None,
+) -> tuple[TrainedModel, F64]:
+    """A full-batch Multi-GIN (reverse MP, ports, no ego IDs) learning ``offender`` with the label trick.
+
+    ``masks`` are the train / validation / test nodes. Each epoch a random ``visible_share`` of the
+    training nodes shows its label; the loss is on the other training nodes. Validation (early stopping
+    on its PR-AUC) and test scores are computed with every training label visible and no other.
+    ``counterparties`` (needed when ``options.counterparties``) gives the label shares.
+    Returns the model with its figures (``val_pr_auc``, ``pr_auc_0`` on the test nodes, ``epochs``,
+    ``seconds``) and every node's probability.
+    """
+    if options.counterparties and counterparties is None:
+        raise ValueError("options.counterparties needs the CounterpartyGraph")
+    shares_of = counterparties if options.counterparties else None
+    seed_everything(config)
+    device = choose_device(config)
+    graph = graph.to(device)
+    offender = np.asarray(offender, dtype=bool)
+    train_nodes, val_nodes, test_nodes = (np.flatnonzero(m).astype(np.int64) for m in masks)
+    width = len(LABEL_COLUMNS) + (len(COUNTERPARTY_COLUMNS) if shares_of is not None else 0)
+    model = MultiGIN(
+        graph.x.size(1) + width,
+        graph.edge_attr.size(1),
+        1,
+        hidden=config.hidden,
+        layers=config.layers,
+        options=MultiGinOptions(ego=False),
+        dropout=config.dropout,
+    ).to(device)
+    target = torch.tensor(offender, dtype=torch.float32, device=device)[:, None]
+    share = float(offender[train_nodes].mean()) if len(train_nodes) else 0.5
+    pos_weight = torch.tensor(np.sqrt((1 - share) / max(share, 1e-4)), device=device)
+    optimiser = torch.optim.Adam(
+        model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+    )
+    rng = np.random.default_rng(config.seed)
+    at_inference = _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), train_nodes), shares_of)
+
+    def scores() -> F64:
+        model.eval()
+        with torch.no_grad():
+            out = model(at_inference, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
+        return torch.sigmoid(out[:, 0]).cpu().numpy().astype(np.float64)
+
+    best, best_state, since_best, epochs = -np.inf, copy.deepcopy(model.state_dict()), 0, 0
+    started = time.perf_counter()
+    while epochs < config.epochs:
+        epochs += 1
+        model.train()
+        shown, hidden = visible_split(train_nodes, options.visible_share, rng)
+        x = _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), shown), shares_of)
+        optimiser.zero_grad()
+        logits = model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
+        chosen = torch.from_numpy(hidden).to(device)
+        loss = functional.binary_cross_entropy_with_logits(
+            logits[chosen], target[chosen], pos_weight=pos_weight
+        )
+        loss.backward()  # type: ignore[no-untyped-call]
+        optimiser.step()
+        figure = pr_auc(offender[val_nodes].astype(np.float64), scores()[val_nodes])
+        if figure > best:
+            best, best_state, since_best = figure, copy.deepcopy(model.state_dict()), 0
+        else:
+            since_best += 1
+            if since_best >= config.patience:
+                break
+    model.load_state_dict(best_state)
+    probabilities = scores()
+    metrics = {
+        "epochs": float(epochs),
+        "seconds": time.perf_counter() - started,
+        "val_pr_auc": float(best),
+        "pr_auc_0": pr_auc(offender[test_nodes].astype(np.float64), probabilities[test_nodes]),
+    }
+    return TrainedModel(model.cpu(), metrics), probabilities

@@ -1,0 +1,117 @@
+"""Known labels as inputs: a node's own label never reaches its own row, test labels are never read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from gnn.config import GnnConfig
+from gnn.labels import (
+    COUNTERPARTY_COLUMNS,
+    SUSPICION_COLUMNS,
+    CounterpartyGraph,
+    LabelTrickOptions,
+    counterparty_label_shares,
+    label_inputs,
+    train_multigin_with_labels,
+    visible_split,
+)
+from gnn.multigraph import TransferGraph
+
+
+def _random_transfers(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    # Self-transfers included on purpose: they must not carry a node's own label back to it.
+    src[:5], dst[:5] = np.arange(5), np.arange(5)
+    return src, dst, rng.uniform(1.0, 100.0, m)
+
+
+def test_label_inputs_show_only_visible_labels() -> None:
+    offender = np.array([True, True, False, False])
+    visible = np.array([True, False, True, False])
+    assert label_inputs(offender, visible).tolist() == [[1, 1], [0, 0], [0, 1], [0, 0]]
+
+
+@pytest.mark.parametrize("node", [0, 3, 17])
+def test_a_node_own_label_and_suspicion_never_enter_its_own_row(node: int) -> None:
+    n = 40
+    src, dst, amount = _random_transfers(n, 200, seed=node)
+    graph = CounterpartyGraph.build(src, dst, amount, n)
+    rng = np.random.default_rng(1)
+    offender, visible = rng.random(n) < 0.3, rng.random(n) < 0.7
+    visible[node] = True
+    flipped = offender.copy()
+    flipped[node] = ~flipped[node]
+    before, after = graph.shares(offender, visible), graph.shares(flipped, visible)
+    assert np.array_equal(before[node], after[node])
+    # ... while it does reach the counterparties that know it.
+    neighbours = np.setdiff1d(np.concatenate([dst[src == node], src[dst == node]]), [node])
+    assert not np.array_equal(before[neighbours], after[neighbours])
+    suspicion = rng.random(n)
+    changed = suspicion.copy()
+    changed[node] = 1.0 - changed[node]
+    assert np.array_equal(graph.suspicion(suspicion)[node], graph.suspicion(changed)[node])
+
+
+def test_shares_count_distinct_known_offender_counterparties_and_their_money() -> None:
+    # 0 and 1 (known offenders) and 2 (known clean) pay 3; 3 pays 0 twice.
+    src, dst = np.array([0, 1, 2, 3, 3]), np.array([3, 3, 3, 0, 0])
+    amount = np.array([10.0, 30.0, 60.0, 5.0, 5.0])
+    offender = np.array([True, True, False, False])
+    shares, names = counterparty_label_shares(src, dst, amount, offender, np.ones(4, dtype=bool))
+    row = dict(zip(names, shares[3].tolist(), strict=True))
+    assert names == COUNTERPARTY_COLUMNS
+    assert np.expm1(row["known_offender_payers"]) == pytest.approx(2.0)
+    assert row["share_payers_known_offender"] == pytest.approx(2 / 3)
+    assert row["share_money_in_known_offender"] == pytest.approx(0.4)
+    assert row["share_payees_known_offender"] == pytest.approx(1.0)
+    graph = CounterpartyGraph.build(src, dst, amount, 4)
+    suspicion = dict(zip(SUSPICION_COLUMNS, graph.suspicion(np.array([0.9, 0.3, 0.0, 0.5]))[3], strict=True))
+    assert suspicion["suspicion_payers_max"] == pytest.approx(0.9)
+    assert suspicion["suspicion_money_in_mean"] == pytest.approx((9 + 9) / 100)
+
+
+def test_visible_split_partitions_the_training_nodes() -> None:
+    train = np.arange(10, 110)
+    shown, hidden = visible_split(train, 0.3, np.random.default_rng(0))
+    assert len(shown) == 30 and len(hidden) == 70
+    assert np.array_equal(np.sort(np.concatenate([shown, hidden])), train)
+    with pytest.raises(ValueError, match="visible_share"):
+        visible_split(train, 1.0, np.random.default_rng(0))
+
+
+def _ring_world(n: int = 240) -> tuple[TransferGraph, CounterpartyGraph, np.ndarray]:
+    """Offender rings (3-cycles) hidden among random transfers; features say nothing about the label."""
+    rng = np.random.default_rng(0)
+    offender = np.zeros(n, dtype=bool)
+    offender[: n // 4] = True
+    ring = np.arange(n // 4).reshape(-1, 3)
+    src = [ring.ravel(), rng.integers(0, n, 2 * n)]
+    dst = [np.roll(ring, -1, axis=1).ravel(), rng.integers(0, n, 2 * n)]
+    s, d = np.concatenate(src), np.concatenate(dst)
+    x = torch.randn(n, 3)
+    graph = TransferGraph.build(x, s, d, np.zeros((len(s), 1)), np.arange(len(s), dtype=np.float64))
+    return graph, CounterpartyGraph.build(s, d, np.ones(len(s)), n), offender
+
+
+def test_label_trick_finds_ring_members_and_never_reads_test_labels() -> None:
+    graph, counterparties, offender = _ring_world()
+    n = graph.num_nodes
+    order = np.random.default_rng(1).permutation(n)
+    train, val, test = (np.isin(np.arange(n), part) for part in (order[:150], order[150:190], order[190:]))
+    masks = (train, val, test)
+    config = GnnConfig(
+        hidden=16, layers=2, epochs=40, patience=40, learning_rate=0.01, device="cpu", seed=0, threads=1
+    )
+    options = LabelTrickOptions(visible_share=0.5)
+    trained, probabilities = train_multigin_with_labels(
+        graph, offender, masks, config, options, counterparties
+    )
+    # Ring members are told apart only through their ring mates' labels: chance is 0.25.
+    assert trained.metrics["pr_auc_0"] > 0.6
+    flipped = offender.copy()
+    flipped[test] = ~flipped[test]
+    _, again = train_multigin_with_labels(graph, flipped, masks, config, options, counterparties)
+    assert np.allclose(probabilities, again)
