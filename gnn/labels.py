@@ -36,8 +36,6 @@ Example
 
 from __future__ import annotations
 
-import copy
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,7 +47,7 @@ from torch.nn import functional
 
 from gnn.config import GnnConfig, choose_device, seed_everything
 from gnn.multigraph import MultiGIN, MultiGinOptions, TransferGraph
-from gnn.train import TrainedModel, pr_auc
+from gnn.train import TrainedModel, fit_early_stopping, pr_auc
 
 __all__ = [
     "COUNTERPARTY_COLUMNS",
@@ -221,9 +219,6 @@ def train_multigin_with_labels(
     target = torch.tensor(offender, dtype=torch.float32, device=device)[:, None]
     share = float(offender[train_nodes].mean()) if len(train_nodes) else 0.5
     pos_weight = torch.tensor(np.sqrt((1 - share) / max(share, 1e-4)), device=device)
-    optimiser = torch.optim.Adam(
-        model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
-    )
     rng = np.random.default_rng(config.seed)
     at_inference = _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), train_nodes), shares_of)
 
@@ -233,34 +228,25 @@ def train_multigin_with_labels(
             out = model(at_inference, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
         return torch.sigmoid(out[:, 0]).cpu().numpy().astype(np.float64)
 
-    best, best_state, since_best, epochs = -np.inf, copy.deepcopy(model.state_dict()), 0, 0
-    started = time.perf_counter()
-    while epochs < config.epochs:
-        epochs += 1
-        model.train()
+    def step() -> Tensor:
+        # A fresh half of the training accounts shows its label; the loss is on the other half.
         shown, hidden = visible_split(train_nodes, options.visible_share, rng)
         x = _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), shown), shares_of)
-        optimiser.zero_grad()
         logits = model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
         chosen = torch.from_numpy(hidden).to(device)
-        loss = functional.binary_cross_entropy_with_logits(
+        return functional.binary_cross_entropy_with_logits(
             logits[chosen], target[chosen], pos_weight=pos_weight
         )
-        loss.backward()  # type: ignore[no-untyped-call]
-        optimiser.step()
-        figure = pr_auc(offender[val_nodes].astype(np.float64), scores()[val_nodes])
-        if figure > best:
-            best, best_state, since_best = figure, copy.deepcopy(model.state_dict()), 0
-        else:
-            since_best += 1
-            if since_best >= config.patience:
-                break
-    model.load_state_dict(best_state)
+
+    def figure(nodes: I64) -> float:
+        return pr_auc(offender[nodes].astype(np.float64), scores()[nodes])
+
+    # Trained in place: the model ends with its best weights.
+    fitted = fit_early_stopping(model, config, step, lambda: figure(val_nodes))[1]
     probabilities = scores()
     metrics = {
-        "epochs": float(epochs),
-        "seconds": time.perf_counter() - started,
-        "val_pr_auc": float(best),
+        **fitted,
+        "val_pr_auc": pr_auc(offender[val_nodes].astype(np.float64), probabilities[val_nodes]),
         "pr_auc_0": pr_auc(offender[test_nodes].astype(np.float64), probabilities[test_nodes]),
     }
     return TrainedModel(model.cpu(), metrics), probabilities

@@ -46,6 +46,7 @@ from gnn.multigraph import MultiGIN, MultiGinOptions, TransferGraph, ego_subgrap
 __all__ = [
     "NodeTargets",
     "TrainedModel",
+    "fit_early_stopping",
     "link_probabilities",
     "multigin_probabilities",
     "node_probabilities",
@@ -87,7 +88,7 @@ def _roc_auc(truth: F64, scores: F64) -> float:
     return float(roc_auc_score(truth, scores)) if len(np.unique(truth)) == 2 else float("nan")
 
 
-def _fit(
+def fit_early_stopping(
     model: torch.nn.Module,
     config: GnnConfig,
     step: Callable[[], Tensor],
@@ -157,7 +158,7 @@ def train_node_classifier(
         score = [out[label][:, 0][getattr(t, split)].cpu().numpy() for label, t in on.items()]
         return np.concatenate(truth), np.concatenate(score)
 
-    model, metrics = _fit(model, config, step, lambda: pr_auc(*figures("val")))
+    model, metrics = fit_early_stopping(model, config, step, lambda: pr_auc(*figures("val")))
     with torch.no_grad():
         for split in ("train", "val", "test"):
             truth, score = figures(split)
@@ -208,7 +209,7 @@ def train_link_predictor(
     def figure(graph: HeteroData) -> float:
         return pr_auc(graph[edge_type].edge_label.cpu().numpy(), logits(graph).cpu().numpy())
 
-    model, metrics = _fit(model, config, step, lambda: figure(val))
+    model, metrics = fit_early_stopping(model, config, step, lambda: figure(val))
     with torch.no_grad():
         for name, graph in (("train", train), ("val", val), ("test", test)):
             truth, score = graph[edge_type].edge_label.cpu().numpy(), logits(graph).cpu().numpy()

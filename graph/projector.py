@@ -9,13 +9,13 @@ relationship, which is what makes a million relationships a second possible.
 Two ways to read the columns, same projection either way. bigfinder's own Neo4j (the launcher in
 ``launcher/``) registers ``bigfinder.projection.nodes`` and ``bigfinder.projection.relationships``, which
 read the store in-process, as Neo4j GDS does, and send each column as packed little-endian bytes that
-numpy maps without touching each element, relationships grouped by start node. Any other Neo4j is read
+numpy maps without touching each element, relationships in store order. Any other Neo4j is read
 with Cypher that returns each column as a list. :func:`packed_reads_available` asks the server once per
 driver which it is.
 
 The out-adjacency (:meth:`Projection.csr`) is built as part of the read, as GDS builds its in-memory
-graph while projecting: algorithms find it ready. Relationships grouped by start node make it a counting
-pass, with no sort.
+graph while projecting: algorithms find it ready. It takes one counting pass over the relationships,
+not a sort.
 
 Where a relationship's time comes from is schema data (:meth:`graph.schema.GraphSchema.time_of`): a
 transfer's own ``sent_at``, otherwise the event it touches (an import is as old as its declaration).
@@ -336,10 +336,10 @@ def _read_each_type(
 
 
 def _read_packed_relationships(reader: _Reader, spec: ProjectionSpec) -> dict[str, _Relationships]:
-    """Packed read: every type in one pass over the start nodes, by type.
+    """Packed read: every type in one pass over the relationship store, split by type.
 
-    The server returns relationships grouped by start node with a type code each; a stable sort by that
-    code (a radix sort of one byte) puts them in type order and keeps them grouped by node within a type.
+    The server returns relationships in store order with a type code each; a stable sort by that code (a
+    radix sort of one byte) puts them in type order, store order within a type.
     """
     params = _read_params(spec)
     rel_types = _types_read(spec)
@@ -473,7 +473,7 @@ class _Reader:
         """Packed: every ``rel_types`` relationship leaving ``start_labels`` nodes with ids in ``ids``.
 
         Columns ``type`` (index into ``rel_types``), ``src``, ``dst``, ``weight`` (empty when not
-        weighted) and ``time`` (NaN where not read), in the server's order: grouped by start node.
+        weighted) and ``time`` (NaN where not read), in the server's order: the store's.
         """
         times = [SCHEMA.time_of(t) if _time_read(t, params) else None for t in rel_types]
         low, high = ids

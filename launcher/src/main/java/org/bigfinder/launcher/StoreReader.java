@@ -6,7 +6,6 @@ import org.neo4j.internal.kernel.api.CursorFactory;
 import org.neo4j.internal.kernel.api.NodeCursor;
 import org.neo4j.internal.kernel.api.PropertyCursor;
 import org.neo4j.internal.kernel.api.Read;
-import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
 import org.neo4j.token.api.TokenConstants;
 import org.neo4j.io.pagecache.context.CursorContext;
 import org.neo4j.kernel.api.KernelTransaction;
@@ -29,7 +28,6 @@ final class StoreReader implements AutoCloseable {
     private final Read read;
     final NodeCursor node;
     final NodeCursor otherNode;
-    final RelationshipTraversalCursor relationships;
     final PropertyCursor properties;
 
     StoreReader(KernelTransaction ktx) {
@@ -39,7 +37,6 @@ final class StoreReader implements AutoCloseable {
         read = ktx.dataRead();
         node = cursors.allocateNodeCursor(context, memory);
         otherNode = cursors.allocateNodeCursor(context, memory);
-        relationships = cursors.allocateRelationshipTraversalCursor(context, memory);
         properties = cursors.allocatePropertyCursor(context, memory);
     }
 
@@ -94,7 +91,6 @@ final class StoreReader implements AutoCloseable {
     @Override
     public void close() {
         properties.close();
-        relationships.close();
         otherNode.close();
         node.close();
     }
