@@ -41,10 +41,10 @@ from graph.results import AnalysisRun, ResultWriter
 
 __all__ = [
     "ALGORITHM_STEPS",
+    "TIMED_STEPS",
     "Analysis",
     "AnalysisReport",
     "StepReport",
-    "TIMED_STEPS",
     "watchlist_seed_accounts",
     "watchlist_seeds",
 ]
