@@ -422,7 +422,9 @@ def main(
     fresh_graph: Annotated[bool, typer.Option("--fresh", help="Wipe and re-ingest the world.")] = False,
     port: Annotated[int, typer.Option(help="Bolt port of the bench's own local Neo4j.")] = 7688,
     heap: Annotated[str, typer.Option(help="Heap of the bench's local Neo4j.")] = "1g",
-    pagecache: Annotated[str, typer.Option(help="Page cache of the bench's local Neo4j.")] = "512m",
+    pagecache: Annotated[
+        str, typer.Option(help="Page cache of the bench's local Neo4j (2g holds the 0.8 GB default world).")
+    ] = "2g",
     keep_server: Annotated[bool, typer.Option(help="Leave the bench's local Neo4j running.")] = False,
     allow_wipe: Annotated[bool, typer.Option(help="Allow wiping the external Neo4j.")] = False,
 ) -> None:
