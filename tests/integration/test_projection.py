@@ -12,7 +12,7 @@ from neo4j import Driver
 import graph.projector
 from bigfinder.settings import Settings
 from graph.projection import Projection
-from graph.projector import ProjectionSpec, read_projection
+from graph.projector import ProjectionSpec, packed_reads_available, read_projection
 from graph.schema import SCHEMA
 from tests.integration.seeding import DECLARED_ON, SHARED_PHONE, TRANSFERS, seed_small_world
 
@@ -266,3 +266,18 @@ def test_a_many_chunk_packed_read_gives_the_projection_cypher_gives(
         out = packed.csr("out")
         assert (packed.src[out.edge] == np.repeat(np.arange(packed.num_nodes), np.diff(out.indptr))).all()
     assert 0 < packed.num_relationships < _MANY_ACCOUNTS  # the window keeps some transfers, not all
+
+
+def test_keys_that_are_not_all_text_come_back_as_values(graph: Driver, settings: Settings) -> None:
+    """A chunk whose keys stop being plain text part-way (a number, a NUL) is sent as values instead."""
+    if not packed_reads_available(graph, settings):
+        pytest.skip("this Neo4j is not bigfinder's launcher: it has no packed projection reads")
+    graph.execute_query(
+        "CREATE (:Account {account_id: 'A1'}), (:Account {account_id: 'A\\u0000 2'}), "
+        "(:Account {account_id: 3}), (:Account {account_id: ''})",
+        database_=settings.neo4j_database,
+    )
+    spec = ProjectionSpec(labels=("Account",))
+    packed = read_projection(graph, settings, spec, packed=True)
+    assert _nodes(packed) == _nodes(read_projection(graph, settings, spec, packed=False))
+    assert sorted(map(str, packed.node_key.tolist())) == sorted(["", "3", "A1", "A\x00 2"])

@@ -139,29 +139,39 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
      */
     private static final class KeyColumn extends ValueWriter.Adapter<RuntimeException> {
         private static final byte[] SEPARATOR = {0};
-        private final List<Value> values;
         private byte[] text;
         private int length;
+        private int written;
         private boolean textual = true;
+        /** The keys as values, once one is not a string without a NUL (null while they are text). */
+        private List<Object> values;
 
         KeyColumn(int capacity) {
-            values = new ArrayList<>(capacity);
             text = new byte[capacity * 16];
         }
 
         void add(Value key) {
-            values.add(key);
-            if (!textual) {
+            if (values != null) {
+                values.add(key.asObjectCopy());
                 return;
             }
-            if (!(key instanceof TextValue)) {
-                textual = false;
-                return;
+            int before = length;
+            if (key instanceof TextValue) {
+                if (written > 0) {
+                    append(SEPARATOR, 0, 1);
+                }
+                key.writeTo(this);
+                if (textual) {
+                    written++;
+                    return;
+                }
             }
-            if (values.size() > 1) {
-                append(SEPARATOR, 0, 1);
+            // The keys so far are the text written before this one: no value is kept while all are text.
+            values = new ArrayList<>();
+            if (written > 0) {
+                values.addAll(Arrays.asList(new String(text, 0, before, StandardCharsets.UTF_8).split("\0", -1)));
             }
-            key.writeTo(this);
+            values.add(key.asObjectCopy());
         }
 
         @Override
@@ -196,15 +206,11 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
 
         /** The NUL-separated text, or null when a key is not a string or holds a NUL. */
         byte[] text() {
-            return textual ? Arrays.copyOf(text, length) : null;
+            return values == null ? Arrays.copyOf(text, length) : null;
         }
 
         List<Object> values() {
-            List<Object> objects = new ArrayList<>(values.size());
-            for (Value value : values) {
-                objects.add(value.asObjectCopy());
-            }
-            return objects;
+            return values;
         }
     }
 
