@@ -51,7 +51,7 @@ from analytics.centrality import personalized_pagerank
 from bigfinder.errors import BigfinderError
 from bigfinder.settings import Settings
 from graph.loader import GraphWriter
-from graph.projection import Projection
+from graph.projection import NodeKeys, Projection
 from graph.projector import ProjectionSpec, read_projection
 from graph.store import open_driver
 from ingest.pipeline import Ingestor
@@ -95,7 +95,7 @@ def sample_projection(transfers: Projection, sample: str) -> Projection:
     return Projection(
         labels=transfers.labels,
         node_label=transfers.node_label[keep],
-        node_key=transfers.node_key[keep],
+        keys=NodeKeys.held(transfers.node_key[keep]),
         rel_types=transfers.rel_types,
         src=renumber[transfers.src[inside]],
         dst=renumber[transfers.dst[inside]],

@@ -71,7 +71,7 @@ from gnn.hetero import MotifWindows, NodeFeatures, Standardiser, node_features
 from gnn.labels import CounterpartyGraph, LabelTrickOptions, train_multigin_with_labels
 from gnn.multigraph import MultiGIN, MultiGinOptions, TransferGraph
 from gnn.train import train_multigin
-from graph.projection import Projection
+from graph.projection import NodeKeys, Projection
 
 __all__ = ["app"]
 
@@ -94,7 +94,7 @@ def _read_sample(folder: Path) -> tuple[Projection, npt.NDArray[np.bool_]]:
     projection = Projection(
         labels=("Account",),
         node_label=np.zeros(len(ids), dtype=np.int16),
-        node_key=np.array([str(i) for i in ids[order]], dtype=object),
+        keys=NodeKeys.held([str(i) for i in ids[order]]),
         rel_types=("TRANSFER",),
         src=position[tx[:, 0].astype(np.int64)],
         dst=position[tx[:, 1].astype(np.int64)],

@@ -21,6 +21,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "NotInCase",
+    "ProjectionOutdated",
     "PurposeRequired",
     "RateLimited",
     "RingNotFound",
@@ -189,3 +190,10 @@ class UploadTooLarge(BigfinderError):
 
     status = 413
     title = "Upload too large"
+
+
+class ProjectionOutdated(BigfinderError):
+    """A projection's nodes no longer match the graph it was read from (a node deleted or re-keyed)."""
+
+    status = 409
+    title = "Projection outdated"

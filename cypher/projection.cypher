@@ -55,16 +55,20 @@ collect(coalesce(toFloatOrNull(r[$weight_property]), $default_weight))
 // name: packed_reads_available
 // Whether the server is bigfinder's own Neo4j, whose launcher registers the packed projection reads
 // (launcher/.../ProjectionProcedures.java); another Neo4j is read with the Cypher above.
-SHOW PROCEDURES YIELD name
-WHERE name IN ['bigfinder.projection.nodes', 'bigfinder.projection.relationships']
+// A server still running an older launcher (a node read per label) is read with Cypher until restarted.
+SHOW PROCEDURES YIELD name, signature
+WHERE name = 'bigfinder.projection.relationships'
+   OR (name = 'bigfinder.projection.nodes' AND signature STARTS WITH 'bigfinder.projection.nodes(labels :: LIST')
 RETURN count(*) = 2 AS available
 
 // name: packed_nodes
-// Every $label node that has its $key: internal ids (packed int64), keys (NUL-separated UTF-8 keyText
-// when all are strings, else the list keys) and, when $time_property is given, the event's time
-// (packed float64 epoch seconds, NaN where absent), a chunk per record.
-CALL bigfinder.projection.nodes($label, $key, $time_property, $chunk_size) YIELD ids, keys, keyText, time
-RETURN ids, keys, keyText, time
+// Label by label, every $labels[i] node that has its $keys[i]: the label's index in $labels, internal ids
+// (packed int64), keys (NUL-separated UTF-8 keyText when all are strings, else the list keys; neither when
+// $with_keys is false) and, when $time_properties[i] is not null, the event's time (packed float64 epoch
+// seconds, NaN where absent), a chunk per record.
+CALL bigfinder.projection.nodes($labels, $keys, $time_properties, $chunk_size, $with_keys)
+  YIELD label, ids, keys, keyText, time
+RETURN label, ids, keys, keyText, time
 
 // name: packed_relationships
 // In one pass over the nodes of $start_labels with internal ids in [$low, $high): their relationships of

@@ -7,6 +7,8 @@ the Unix epoch, NaN where a relationship carries no time). :meth:`Projection.csr
 sparse row form that cuGraph, igraph and the motif search consume.
 
 The projection is read from Neo4j by :mod:`graph.projector`; tests and examples build one directly.
+The keys are :class:`NodeKeys`: held, or read from the graph the first time they are asked for, so a
+projection for algorithms that only need the structure reads node ids alone, as GDS does.
 
 Example
 -------
@@ -39,11 +41,12 @@ import numpy.typing as npt
 
 from graph.schema import SCHEMA
 
-__all__ = ["CSR", "Direction", "Projection"]
+__all__ = ["CSR", "Direction", "NodeKeys", "Projection"]
 
 I64 = npt.NDArray[np.int64]
 I16 = npt.NDArray[np.int16]
 F64 = npt.NDArray[np.float64]
+Keys = npt.NDArray[np.object_]
 Direction = Literal["out", "in", "both"]
 
 
@@ -64,13 +67,57 @@ class CSR:
         return self.indices[self.indptr[node] : self.indptr[node + 1]]
 
 
+class NodeKeys:
+    """The identifying key of each of ``size`` nodes, in node order: held, or loaded when first asked for.
+
+    ``load`` runs at most once, on the first read of :attr:`values`; a projection and the selections
+    made from it share one :class:`NodeKeys`, so they share that read too.
+
+    >>> keys = NodeKeys(2, lambda: np.array(["A", "B"], dtype=object))
+    >>> len(keys), keys.loaded
+    (2, False)
+    >>> keys.values.tolist(), keys.loaded
+    (['A', 'B'], True)
+    >>> NodeKeys.held(["A"]).values.tolist()
+    ['A']
+    """
+
+    def __init__(self, size: int, load: Callable[[], Keys]) -> None:
+        self._size = size
+        self._load = load
+
+    @classmethod
+    def held(cls, keys: Sequence[object] | Keys) -> NodeKeys:
+        """Keys already in hand."""
+        values = np.asarray(keys, dtype=object)
+        held = cls(len(values), lambda: values)
+        held.__dict__["values"] = values  # nothing to load: the cached property is filled in
+        return held
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the keys are in hand (no read left to make)."""
+        return "values" in self.__dict__
+
+    @cached_property
+    def values(self) -> Keys:
+        """The keys, as an array of ``size`` objects."""
+        values = self._load()
+        if len(values) != self._size:
+            raise ValueError(f"{len(values)} keys loaded for {self._size} nodes")
+        return values
+
+
 @dataclass(frozen=True, eq=False)
 class Projection:
     """Nodes ``0..n-1`` and relationships as parallel arrays; see the module docstring."""
 
     labels: tuple[str, ...]
     node_label: I16
-    node_key: npt.NDArray[np.object_]
+    keys: NodeKeys
     rel_types: tuple[str, ...]
     src: I64
     dst: I64
@@ -85,8 +132,8 @@ class Projection:
         for rel_type in self.rel_types:
             SCHEMA.relationship(rel_type)
         n, m = len(self.node_label), len(self.src)
-        if len(self.node_key) != n:
-            raise ValueError(f"{n} node labels but {len(self.node_key)} node keys")
+        if len(self.keys) != n:
+            raise ValueError(f"{n} node labels but {len(self.keys)} node keys")
         for name in ("dst", "rel_type", "weight", "time"):
             if len(getattr(self, name)) != m:
                 raise ValueError(f"{m} relationship sources but {len(getattr(self, name))} {name} values")
@@ -109,7 +156,7 @@ class Projection:
         return cls(
             labels=labels,
             node_label=np.array([labels.index(label) for label, _ in nodes], dtype=np.int16),
-            node_key=np.array([key for _, key in nodes], dtype=object),
+            keys=NodeKeys.held([key for _, key in nodes]),
             rel_types=rel_types,
             src=np.array([e[0] for e in edges], dtype=np.int64),
             dst=np.array([e[1] for e in edges], dtype=np.int64),
@@ -117,6 +164,11 @@ class Projection:
             weight=np.ones(m) if weight is None else np.asarray(weight, dtype=np.float64),
             time=np.full(m, np.nan) if time is None else np.asarray(time, dtype=np.float64),
         )
+
+    @property
+    def node_key(self) -> Keys:
+        """Each node's identifying key (read from the graph now if the projection was read without)."""
+        return self.keys.values
 
     @property
     def num_nodes(self) -> int:
@@ -191,7 +243,7 @@ class Projection:
         return Projection(
             labels=self.labels,
             node_label=self.node_label,
-            node_key=self.node_key,
+            keys=self.keys,
             rel_types=self.rel_types,
             src=self.src[keep],
             dst=self.dst[keep],

@@ -17,6 +17,10 @@ The out-adjacency (:meth:`Projection.csr`) is built as part of the read, as GDS 
 graph while projecting: algorithms find it ready. It takes one counting pass over the relationships,
 not a sort.
 
+Keys are what a result is written back by, and reading them is most of the cost of reading the nodes.
+``ProjectionSpec(keys=False)`` reads node ids alone, as a GDS projection does; the keys are read when
+first asked for (:class:`graph.projection.NodeKeys`), checked against the ids projected.
+
 Where a relationship's time comes from is schema data (:meth:`graph.schema.GraphSchema.time_of`): a
 transfer's own ``sent_at``, otherwise the event it touches (an import is as old as its declaration).
 An event's time is read once per event node and handed to its relationships here, not converted by
@@ -46,8 +50,9 @@ import numpy.typing as npt
 from neo4j import READ_ACCESS, Driver, RoutingControl
 
 import cypher
+from bigfinder.errors import ProjectionOutdated
 from bigfinder.settings import Settings
-from graph.projection import Projection
+from graph.projection import NodeKeys, Projection
 from graph.schema import SCHEMA
 from graph.store import translate_driver_errors
 
@@ -78,6 +83,8 @@ READ_THREADS = 4
 _I64 = npt.NDArray[np.int64]
 _F64 = npt.NDArray[np.float64]
 _Keys = npt.NDArray[np.object_]
+#: One label's nodes: internal ids, keys (None when not read) and event times (None when not read).
+_NodeRead = tuple[_I64, _Keys | None, _F64 | None]
 _SIDE_VARIABLE = {"relationship": "r", "start": "a", "end": "b"}
 #: A column not read: an empty list, but an aggregate, so a read of no rows still returns its one record.
 _NOTHING = "collect(null)"
@@ -96,6 +103,8 @@ class ProjectionSpec:
     weighs an edge (``amount`` of a transfer); edges without it weigh ``default_weight``. ``times``
     False reads no times at all (every ``time`` NaN): the structure alone, for algorithms that never look
     at when something happened (components, PageRank, communities), as a GDS projection reads it.
+    ``keys`` False reads node ids without their keys, which are read when first asked for (writing
+    results back, looking a node up by key): through the same driver, so it must still be open then.
     """
 
     labels: tuple[str, ...] | None = None
@@ -105,6 +114,7 @@ class ProjectionSpec:
     weight_property: str | None = None
     default_weight: float = 1.0
     times: bool = True
+    keys: bool = True
 
     def __post_init__(self) -> None:
         for label in self.labels or ():
@@ -192,10 +202,10 @@ def relationship_statement(rel_type: str, *, timed: bool = False, weighted: bool
 
 @dataclass
 class _Nodes:
-    """The projected nodes of every label, in projection order, with event times where read."""
+    """The projected nodes of every label, in projection order, with keys and event times where read."""
 
     ids: list[_I64] = field(default_factory=list)
-    keys: list[_Keys] = field(default_factory=list)
+    keys: list[_Keys | None] = field(default_factory=list)
     times: dict[str, _F64] = field(default_factory=dict)
 
 
@@ -219,6 +229,40 @@ class _Relationships:
             [a for c in chunks for a in c.dst],
             [a for c in chunks for a in c.weight],
             [a for c in chunks for a in c.time],
+        )
+
+
+@dataclass(frozen=True)
+class _TypeOrdered:
+    """Every relationship read, in the projection's type order: ``counts[i]`` of its ``i``-th type.
+
+    Ends are internal ids (not yet mapped to indices); ``weight`` and ``time`` are whole columns (the
+    default weight, NaN, where not read). ``timed[i]``: whether type ``i``'s times came with it, or are
+    still to be taken from its event node.
+    """
+
+    src: _I64
+    dst: _I64
+    weight: _F64
+    time: _F64
+    counts: list[int]
+    timed: list[bool]
+
+    @classmethod
+    def of_types(
+        cls, rel_types: Sequence[str], read: dict[str, _Relationships], default_weight: float
+    ) -> _TypeOrdered:
+        """From columns read type by type (the Cypher reads), joined in ``rel_types`` order."""
+        columns = [read.get(rel_type, _Relationships()) for rel_type in rel_types]
+        counts = [sum(len(part) for part in column.src) for column in columns]
+        sized = list(zip(columns, counts, strict=True))
+        return cls(
+            _joined([part for column in columns for part in column.src], np.int64),
+            _joined([part for column in columns for part in column.dst], np.int64),
+            _joined([_column_or(column.weight, n, default_weight) for column, n in sized], np.float64),
+            _joined([_column_or(column.time, n, np.nan) for column, n in sized], np.float64),
+            counts,
+            [sum(len(part) for part in column.time) > 0 for column in columns],
         )
 
 
@@ -263,12 +307,12 @@ def read_projection(
         nodes = _read_nodes(pool, reader, spec, report)
         if packed_read is None:
             by_label = dict(zip(spec.projected_labels, nodes.ids, strict=True))
-            read = _read_each_type(pool, reader, spec, by_label, report)
+            each_type = _read_each_type(pool, reader, spec, by_label, report)
+            read = _TypeOrdered.of_types(rel_types, each_type, spec.default_weight)
         else:
             read = packed_read.result()
             report("relationships", 1, 1)
-    columns = [read.get(rel_type, _Relationships()) for rel_type in rel_types]
-    projection = _assemble(spec, nodes, rel_types, columns)
+    projection = _assemble(spec, nodes, rel_types, read, _KeyLoader(reader, spec.projected_labels, nodes.ids))
     projection.csr("out")
     return projection
 
@@ -276,13 +320,18 @@ def read_projection(
 def _read_nodes(
     pool: ThreadPoolExecutor, reader: _Reader, spec: ProjectionSpec, report: ProgressHook
 ) -> _Nodes:
-    reads = [
-        pool.submit(reader.nodes, label, _label_times_needed(label, spec.projected_rel_types, spec))
-        for label in spec.projected_labels
-    ]
+    """Every projected label's nodes: one packed read of them all, or a Cypher read per label."""
+    labels = spec.projected_labels
+    timed = [_label_times_needed(label, spec.projected_rel_types, spec) for label in labels]
+    if reader.packed:
+        reads = reader.nodes_of_labels(labels, timed, keys=spec.keys)
+    else:
+        running = [
+            pool.submit(reader.nodes_of_labels, [label], [t]) for label, t in zip(labels, timed, strict=True)
+        ]
+        reads = [read for future in running for read in future.result()]
     nodes = _Nodes()
-    for label, read in zip(spec.projected_labels, reads, strict=True):
-        ids, keys, times = read.result()
+    for label, (ids, keys, times) in zip(labels, reads, strict=True):
         nodes.ids.append(ids)
         nodes.keys.append(keys)
         if times is not None:
@@ -335,36 +384,40 @@ def _read_each_type(
     return columns
 
 
-def _read_packed_relationships(reader: _Reader, spec: ProjectionSpec) -> dict[str, _Relationships]:
-    """Packed read: every type in one pass over the relationship store, split by type.
+def _read_packed_relationships(reader: _Reader, spec: ProjectionSpec) -> _TypeOrdered:
+    """Packed read: every type in one pass over the relationship store, put in type order.
 
     The server returns relationships in store order with a type code each; a stable sort by that code (a
-    radix sort of one byte) puts them in type order, store order within a type.
+    radix sort of one byte) puts them in type order, store order within a type. The codes index the types
+    read, which keep the projection's type order, so sorting by code sorts by projected type.
     """
     params = _read_params(spec)
-    rel_types = _types_read(spec)
+    rel_types = spec.projected_rel_types
+    read_types = _types_read(spec)
     starts = [
         label
         for label in spec.projected_labels
-        if any(label in SCHEMA.relationship(rel_type).start for rel_type in rel_types)
+        if any(label in SCHEMA.relationship(rel_type).start for rel_type in read_types)
     ]
-    if not rel_types or not starts:
-        return {}
-    read = reader.relationships_of_types(rel_types, starts, (0, _ALL_IDS), params)
-    order = np.argsort(read["type"], kind="stable")
-    bounds = np.cumsum([0, *np.bincount(read["type"], minlength=len(rel_types)).tolist()])
-    src, dst, time = read["src"][order], read["dst"][order], read["time"][order]
-    weight = read["weight"][order] if params["weighted"] else np.zeros(0)
-    found = {}
-    for at, rel_type in enumerate(rel_types):
-        part = slice(bounds[at], bounds[at + 1])
-        found[rel_type] = _Relationships(
-            [src[part]],
-            [dst[part]],
-            [weight[part]] if params["weighted"] else [],
-            [time[part]] if _time_read(rel_type, params) else [],
-        )
-    return found
+    if not read_types or not starts:
+        return _TypeOrdered.of_types(rel_types, {}, spec.default_weight)
+    read = reader.relationships_of_types(read_types, starts, (0, _ALL_IDS), params)
+    code = read["type"]
+    order = None if not len(code) or np.all(code[1:] >= code[:-1]) else np.argsort(code, kind="stable")
+    count_of = dict(zip(read_types, np.bincount(code, minlength=len(read_types)).tolist(), strict=True))
+    m = len(code)
+    return _TypeOrdered(
+        _in_order(read["src"], order),
+        _in_order(read["dst"], order),
+        _in_order(read["weight"], order) if params["weighted"] else np.full(m, spec.default_weight),
+        _in_order(read["time"], order) if len(read["time"]) else np.full(m, np.nan),
+        [count_of.get(rel_type, 0) for rel_type in rel_types],
+        [rel_type in count_of and _time_read(rel_type, params) for rel_type in rel_types],
+    )
+
+
+def _in_order(column: npt.NDArray[Any], order: _I64 | None) -> npt.NDArray[Any]:
+    return column if order is None else column[order]
 
 
 def _start_ids(rel_type: str, by_label: dict[str, _I64]) -> _I64:
@@ -432,31 +485,41 @@ class _Reader:
             records = session.execute_read(lambda tx: list(tx.run(statement, params)))
         return [{key: record[key] for key in record.keys()} for record in records]  # noqa: SIM118
 
-    def nodes(self, label: str, timed: bool) -> tuple[_I64, _Keys, _F64 | None]:
-        """Internal ids (ascending), keys and, when ``timed``, event times of every ``label`` node."""
-        node = SCHEMA.node(label)
-        if self.packed:
-            chunks = self._read(
-                cypher.load("projection", "packed_nodes"),
-                label=node.label,
-                key=node.key,
-                time_property=node.time_property if timed else None,
-                chunk_size=PACKED_CHUNK,
+    def nodes_of_labels(
+        self, labels: Sequence[str], timed: Sequence[bool], *, keys: bool = True
+    ) -> list[_NodeRead]:
+        """Per label: internal ids (ascending), keys and, where ``timed``, event times of its nodes.
+
+        Packed: one read for every label, keys left out (None) when ``keys`` is False. Cypher: a read per
+        label, keys always (they come with the ids anyway).
+        """
+        if not self.packed:
+            return [self._cypher_nodes(label, t) for label, t in zip(labels, timed, strict=True)]
+        nodes = [SCHEMA.node(label) for label in labels]
+        chunks = self._read(
+            cypher.load("projection", "packed_nodes"),
+            labels=[node.label for node in nodes],
+            keys=[node.key for node in nodes],
+            time_properties=[node.time_property if t else None for node, t in zip(nodes, timed, strict=True)],
+            chunk_size=PACKED_CHUNK,
+            with_keys=keys,
+        )
+        reads = []
+        for at, t in enumerate(timed):
+            mine = [chunk for chunk in chunks if chunk["label"] == at]
+            key_column = _keys(mine) if keys else None
+            reads.append(
+                _in_id_order(
+                    _unpacked(mine, "ids", np.int64), key_column, _unpacked(mine, "time", np.float64), t
+                )
             )
-            ids = _unpacked(chunks, "ids", np.int64)
-            keys = _keys(chunks)
-            times = _unpacked(chunks, "time", np.float64)
-        else:
-            (record,) = self._read(nodes_statement(label, timed=timed), no_time=math.nan)
-            ids = np.asarray(record["ids"], dtype=np.int64)
-            keys = np.asarray(record["keys"], dtype=object)
-            times = np.asarray(record["time"], dtype=np.float64)
-        # By internal id, the order nodes were created in: neighbours then sit near each other, which
-        # makes the algorithms' memory reads local (Louvain runs a fifth faster than in key order).
-        order = _ascending(ids)
-        if order is not None:
-            ids, keys, times = ids[order], keys[order], times[order] if timed else times
-        return ids, keys, times if timed else None
+        return reads
+
+    def _cypher_nodes(self, label: str, timed: bool) -> _NodeRead:
+        (record,) = self._read(nodes_statement(label, timed=timed), no_time=math.nan)
+        ids = np.asarray(record["ids"], dtype=np.int64)
+        times = np.asarray(record["time"], dtype=np.float64)
+        return _in_id_order(ids, np.asarray(record["keys"], dtype=object), times, timed)
 
     def relationships(self, rel_type: str, ids: tuple[int, int], params: dict[str, Any]) -> _Relationships:
         """Cypher: the ``rel_type`` relationships leaving nodes with internal ids in ``ids`` (low, high)."""
@@ -496,6 +559,16 @@ class _Reader:
         return columns
 
 
+def _in_id_order(ids: _I64, keys: _Keys | None, times: _F64, timed: bool) -> _NodeRead:
+    """One label's nodes by internal id, the order they were created in: neighbours then sit near each
+    other, which makes the algorithms' memory reads local (Louvain runs a fifth faster than in key order)."""
+    order = _ascending(ids)
+    if order is not None:
+        ids, times = ids[order], times[order] if timed else times
+        keys = None if keys is None else keys[order]
+    return ids, keys, times if timed else None
+
+
 _RELATIONSHIP_COLUMNS: tuple[tuple[str, type[np.generic]], ...] = (
     ("src", np.int64),
     ("dst", np.int64),
@@ -518,39 +591,77 @@ def _keys(chunks: Sequence[dict[str, Any]]) -> _Keys:
 def _unpacked(chunks: Sequence[dict[str, Any]], column: str, dtype: type[np.generic]) -> npt.NDArray[Any]:
     """One packed column (little-endian bytes per chunk) as an array of ``dtype``."""
     wire = np.dtype(dtype).newbyteorder("<")  # the server packs little-endian whatever this machine is
-    return _joined([np.frombuffer(chunk[column], dtype=wire) for chunk in chunks], dtype)
+    joined = _joined([np.frombuffer(chunk[column], dtype=wire) for chunk in chunks], dtype)
+    # One chunk is a view of the driver's immutable bytes: the projection's arrays are the caller's to change.
+    return joined if joined.flags.writeable else joined.copy()
+
+
+class _KeyLoader:
+    """Reads the keys of a projection read without them, once, when they are first asked for.
+
+    The nodes are read again with their keys and matched to the projected ids by internal id: a node
+    deleted (or its key removed) since the projection makes its keys unknowable, and says so.
+    """
+
+    def __init__(self, reader: _Reader, labels: Sequence[str], ids: Sequence[_I64]) -> None:
+        self._reader = reader
+        self._labels = labels
+        self._ids = ids
+
+    def __call__(self) -> _Keys:
+        reads = self._reader.nodes_of_labels(self._labels, [False] * len(self._labels))
+        parts = [
+            self._keys_of(label, projected, ids, keys)
+            for label, projected, (ids, keys, _) in zip(self._labels, self._ids, reads, strict=True)
+        ]
+        return _joined(parts, np.object_)
+
+    @staticmethod
+    def _keys_of(label: str, projected: _I64, ids: _I64, keys: _Keys | None) -> _Keys:
+        assert keys is not None  # read with keys
+        if np.array_equal(ids, projected):  # the usual case: nothing changed, same order
+            return keys
+        at = np.minimum(np.searchsorted(ids, projected), max(len(ids) - 1, 0))
+        lost = ~(ids[at] == projected) if len(ids) else np.ones(len(projected), dtype=bool)
+        if lost.any():
+            raise ProjectionOutdated(
+                f"{int(lost.sum())} of the {len(projected)} {label} nodes projected have been deleted or lost"
+                " their key since the projection was read: project the graph again"
+            )
+        found: _Keys = keys[at]
+        return found
 
 
 def _assemble(
-    spec: ProjectionSpec, nodes: _Nodes, rel_types: tuple[str, ...], columns: Sequence[_Relationships]
+    spec: ProjectionSpec,
+    nodes: _Nodes,
+    rel_types: tuple[str, ...],
+    read: _TypeOrdered,
+    load_keys: Callable[[], _Keys],
 ) -> Projection:
-    """Map internal ids to dense indices and build the projection."""
+    """Map internal ids to dense indices and build the projection (keys from ``load_keys`` if not read)."""
     labels = spec.projected_labels
     all_ids = _joined(nodes.ids, np.int64)
     dense = _dense_index(all_ids)
-    node_time = np.full(len(all_ids), np.nan)
     offsets = np.cumsum([0, *(len(ids) for ids in nodes.ids)])
-    for label, times in nodes.times.items():
-        at = labels.index(label)
-        node_time[offsets[at] : offsets[at + 1]] = times
-
-    # One look-up over every type's ends at once: the columns are joined first, then mapped.
-    lengths = [sum(len(part) for part in column.src) for column in columns]
-    src, src_found = dense(_joined([part for column in columns for part in column.src], np.int64))
-    dst, dst_found = dense(_joined([part for column in columns for part in column.dst], np.int64))
-    rel_type = np.repeat(np.arange(len(rel_types), dtype=np.int16), lengths)
-    read = list(zip(columns, lengths, strict=True))
-    weight_parts = [_column_or(column.weight, n, spec.default_weight) for column, n in read]
-    time_parts = [_column_or(column.time, n, np.nan) for column, n in read]
+    src, src_found = dense(read.src)
+    dst, dst_found = dense(read.dst)
+    rel_type = np.repeat(np.arange(len(rel_types), dtype=np.int16), read.counts)
+    weight, time = read.weight, read.time
     keep = src_found & dst_found
-    weight, time = _joined(weight_parts, np.float64)[keep], _joined(time_parts, np.float64)[keep]
-    src, dst, rel_type = src[keep], dst[keep], rel_type[keep]
-    untimed = [sum(len(part) for part in column.time) == 0 for column in columns]
-    _add_event_times(rel_types, untimed, node_time, rel_type, src, dst, time)
+    if not keep.all():  # an end not projected (its label left out): the usual whole graph copies nothing
+        src, dst, rel_type, weight, time = src[keep], dst[keep], rel_type[keep], weight[keep], time[keep]
+    if spec.times:
+        node_time = np.full(len(all_ids), np.nan)
+        for label, times in nodes.times.items():
+            at = labels.index(label)
+            node_time[offsets[at] : offsets[at + 1]] = times
+        untimed = [not timed for timed in read.timed]
+        _add_event_times(rel_types, untimed, node_time, rel_type, src, dst, time)
     return Projection(
         labels=labels,
         node_label=np.repeat(np.arange(len(labels), dtype=np.int16), np.diff(offsets)),
-        node_key=_joined(nodes.keys, np.object_),
+        keys=_node_keys(nodes, len(all_ids), load_keys),
         rel_types=rel_types,
         src=src,
         dst=dst,
@@ -558,6 +669,13 @@ def _assemble(
         weight=weight,
         time=time,
     )
+
+
+def _node_keys(nodes: _Nodes, size: int, load_keys: Callable[[], _Keys]) -> NodeKeys:
+    read = [keys for keys in nodes.keys if keys is not None]
+    if len(read) == len(nodes.keys):
+        return NodeKeys.held(_joined(read, np.object_))
+    return NodeKeys(size, load_keys)
 
 
 def _ascending(ids: _I64) -> _I64 | None:

@@ -10,6 +10,7 @@ import pytest
 from neo4j import Driver
 
 import graph.projector
+from bigfinder.errors import ProjectionOutdated
 from bigfinder.settings import Settings
 from graph.projection import Projection
 from graph.projector import ProjectionSpec, packed_reads_available, read_projection
@@ -215,6 +216,29 @@ def test_a_projection_without_times_is_the_same_structure_with_no_time(
         assert [row[:4] for row in _columns(structure)] == [row[:4] for row in _columns(timed)]
     with pytest.raises(ValueError, match="needs the times"):
         ProjectionSpec(times=False, since=datetime(2023, 1, 1, tzinfo=UTC))
+
+
+def test_a_projection_without_keys_reads_them_when_first_asked_for(world: Driver, settings: Settings) -> None:
+    keyed = read_projection(world, settings)
+    for packed in (False, True) if graph.projector.packed_reads_available(world, settings) else (False,):
+        bare = read_projection(world, settings, ProjectionSpec(keys=False), packed=packed)
+        assert bare.keys.loaded is not packed  # Cypher returns the keys anyway; the packed read leaves them
+        assert bare.node_label.tolist() == keyed.node_label.tolist()
+        assert bare.node_key.tolist() == keyed.node_key.tolist()  # read now, in projection order
+        assert _columns(bare) == _columns(keyed)
+
+
+def test_keys_read_after_a_node_is_deleted_say_the_projection_is_outdated(
+    world: Driver, settings: Settings
+) -> None:
+    if not graph.projector.packed_reads_available(world, settings):
+        pytest.skip("only the packed read leaves the keys for later")
+    bare = read_projection(world, settings, ProjectionSpec(labels=("Person", "Phone"), keys=False))
+    world.execute_query(
+        "MATCH (p:Person {person_id: 'P2'}) DETACH DELETE p", database_=settings.neo4j_database
+    )
+    with pytest.raises(ProjectionOutdated, match="1 of the .* Person nodes projected have been deleted"):
+        bare.key_of(0)
 
 
 def test_the_out_adjacency_is_built_while_projecting(world: Driver, settings: Settings) -> None:

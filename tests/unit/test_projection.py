@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.projection import Projection
+from graph.projection import NodeKeys, Projection
 from graph.schema import UnknownSchemaElement
 
 ACCOUNTS = [("Account", "A"), ("Account", "B"), ("Account", "C"), ("Account", "D")]
@@ -106,13 +106,13 @@ def test_names_outside_the_schema_are_refused(change: dict[str, object], message
         Projection(**(fields | change))  # type: ignore[arg-type]
 
 
-_FIELDS = ("labels", "node_label", "node_key", "rel_types", "src", "dst", "rel_type", "weight", "time")
+_FIELDS = ("labels", "node_label", "keys", "rel_types", "src", "dst", "rel_type", "weight", "time")
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"node_key": np.array(["A"], dtype=object)}, "4 node labels but 1 node keys"),
+        ({"keys": NodeKeys.held(["A"])}, "4 node labels but 1 node keys"),
         ({"weight": np.ones(3)}, "4 relationship sources but 3 weight values"),
         ({"time": np.ones(5)}, "but 5 time values"),
         ({"dst": np.array([1, 2, 0, 4])}, "points outside the 4 nodes"),

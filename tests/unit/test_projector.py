@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import cypher
 from graph.projector import ProjectionSpec, _dense_index, nodes_statement, relationship_statement
 from graph.schema import SCHEMA, UnknownSchemaElement
 
@@ -114,3 +115,15 @@ def test_internal_ids_map_to_node_indices_by_table_or_by_search(
         assert [int(i) for i, f in zip(indices, found, strict=True) if f] == [
             expected[q] for q in queries.tolist() if q in expected
         ]
+
+
+def test_the_packed_reads_take_every_name_as_a_parameter() -> None:
+    nodes = cypher.load("projection", "packed_nodes")
+    assert "bigfinder.projection.nodes($labels, $keys, $time_properties, $chunk_size, $with_keys)" in nodes
+    assert "YIELD label, ids, keys, keyText, time" in nodes
+    relationships = cypher.load("projection", "packed_relationships")
+    assert "$types" in relationships and "$start_labels" in relationships
+    # An older launcher's node read (one label per call) must not count as available.
+    assert "signature STARTS WITH 'bigfinder.projection.nodes(labels :: LIST'" in cypher.load(
+        "projection", "packed_reads_available"
+    )

@@ -130,7 +130,7 @@ def test_the_gpu_glue_agrees_with_the_cpu_engine(gpu: CuGraphBackend, seed: int)
     p = Projection(
         labels=p.labels,
         node_label=p.node_label,
-        node_key=p.node_key,
+        keys=p.keys,
         rel_types=p.rel_types,
         src=p.src[keep],
         dst=p.dst[keep],

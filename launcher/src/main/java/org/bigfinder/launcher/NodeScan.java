@@ -23,14 +23,15 @@ import org.neo4j.values.storable.ValueWriter;
 import org.neo4j.values.storable.Values;
 
 /**
- * The nodes of one label that have their key, a chunk per record: internal ids, keys and (when a time
- * token is given) times. A node without its key cannot be written back to, so it is left out, as the
- * Cypher read does.
+ * The nodes of one label that have their key, a chunk per record: internal ids, keys (unless asked not
+ * to) and (when a time token is given) times. A node without its key cannot be written back to, so it is
+ * left out, as the Cypher read does.
  *
  * <p>Keys come from the label's range index on the key (the uniqueness constraint's) when it is online:
  * a sequential read of index pages, in key order, instead of a property-chain look-up per node. Without
- * one the label is scanned and each node's key read from the store. Times likewise come from an index on
- * the time property where there is one ({@link IndexedTimes}).
+ * one the label is scanned and each node's key read from the store. Read without keys, the index is
+ * scanned for its node ids alone: no key is decoded or copied, which is most of a node read's cost. Times
+ * likewise come from an index on the time property where there is one ({@link IndexedTimes}).
  */
 final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, AutoCloseable {
 
@@ -44,6 +45,9 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         /** The node's key, or NO_VALUE when it has none. */
         Value key();
 
+        /** Whether every node it yields has its key, so the key need not be read to know that. */
+        boolean allKeyed();
+
         @Override
         void close();
     }
@@ -52,29 +56,31 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
     private final Source nodes;
     private final int chunk;
     private final Integer timeToken;
+    private final boolean withKeys;
     /** The times from the time property's index, or null: read from the store. */
     private final TimeTable indexedTimes;
     private ProjectionProcedures.NodeColumns pending;
 
-    private NodeScan(StoreReader reader, Source nodes, int chunk, Integer timeToken,
+    private NodeScan(StoreReader reader, Source nodes, int chunk, Integer timeToken, boolean withKeys,
                      TimeTable indexedTimes) {
         this.reader = reader;
         this.nodes = nodes;
         this.chunk = chunk;
         this.timeToken = timeToken;
+        this.withKeys = withKeys;
         this.indexedTimes = indexedTimes;
     }
 
-    /** {@code timeToken} null: times are not read (the column stays empty). */
+    /** {@code timeToken} null: times are not read (the column stays empty); {@code withKeys} false: nor keys. */
     static NodeScan of(Transaction tx, KernelTransaction ktx, String label, int labelToken, int keyToken,
-                       Integer timeToken, int chunk) {
+                       Integer timeToken, int chunk, boolean withKeys) {
         StoreReader reader = new StoreReader(ktx);
         IndexDescriptor index =
                 IndexedTimes.rangeIndex(ktx.schemaRead(), SchemaDescriptors.forLabel(labelToken, keyToken));
         Source source = null;
         if (index != null) {
             try {
-                source = new IndexSource(ktx, index);
+                source = new IndexSource(ktx, index, withKeys);
             } catch (KernelException e) {
                 source = null; // dropped meanwhile: scan the label instead
             }
@@ -83,7 +89,7 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
             source = new LabelSource(reader, tx.findNodes(Label.label(label)), keyToken);
         }
         TimeTable indexedTimes = timeToken == null ? null : IndexedTimes.ofNodes(ktx, labelToken, timeToken);
-        return new NodeScan(reader, source, chunk, timeToken, indexedTimes);
+        return new NodeScan(reader, source, chunk, timeToken, withKeys, indexedTimes);
     }
 
     @Override
@@ -107,15 +113,17 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
     private ProjectionProcedures.NodeColumns fill() {
         int capacity = Math.min(chunk, 1 << 16);
         PackedColumn.Longs ids = new PackedColumn.Longs(capacity);
-        KeyColumn keys = new KeyColumn(capacity);
+        KeyColumn keys = withKeys ? new KeyColumn(capacity) : null;
         PackedColumn.Doubles times = new PackedColumn.Doubles(timeToken == null ? 0 : capacity);
         while (ids.size() < chunk && nodes.next()) {
-            Value key = nodes.key();
+            Value key = withKeys || !nodes.allKeyed() ? nodes.key() : null;
             if (key == Values.NO_VALUE) {
                 continue;
             }
             ids.add(nodes.id());
-            keys.add(key);
+            if (withKeys) {
+                keys.add(key);
+            }
             if (indexedTimes != null) {
                 times.add(indexedTimes.get(nodes.id()));
             } else if (timeToken != null) {
@@ -127,9 +135,9 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         if (ids.size() == 0) {
             return null;
         }
-        byte[] keyText = keys.text();
+        byte[] keyText = withKeys ? keys.text() : null;
         return new ProjectionProcedures.NodeColumns(
-                ids.pack(), keyText == null ? keys.values() : List.of(), keyText, times.pack());
+                ids.pack(), keyText == null && withKeys ? keys.values() : List.of(), keyText, times.pack());
     }
 
     /**
@@ -220,15 +228,18 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         reader.close();
     }
 
-    /** Nodes and keys from a range index on the key: only nodes that have the key are in it. */
+    /**
+     * Nodes and keys from a range index on the key: only nodes that have the key are in it. Without
+     * {@code withValues} the cursor yields node ids alone and {@link #key} answers NO_VALUE.
+     */
     private static final class IndexSource implements Source {
         private final NodeValueIndexCursor cursor;
 
-        IndexSource(KernelTransaction ktx, IndexDescriptor index) throws KernelException {
+        IndexSource(KernelTransaction ktx, IndexDescriptor index, boolean withValues) throws KernelException {
             cursor = ktx.cursors().allocateNodeValueIndexCursor(ktx.cursorContext(), ktx.memoryTracker());
             try {
-                ktx.dataRead().nodeIndexScan(
-                        ktx.dataRead().indexReadSession(index), cursor, IndexQueryConstraints.unorderedValues());
+                ktx.dataRead().nodeIndexScan(ktx.dataRead().indexReadSession(index), cursor,
+                        withValues ? IndexQueryConstraints.unorderedValues() : IndexQueryConstraints.unconstrained());
             } catch (KernelException | RuntimeException e) {
                 cursor.close();
                 throw e;
@@ -248,6 +259,11 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         @Override
         public Value key() {
             return cursor.hasValue() ? cursor.propertyValue(0) : Values.NO_VALUE;
+        }
+
+        @Override
+        public boolean allKeyed() {
+            return true;
         }
 
         @Override
@@ -289,6 +305,11 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         @Override
         public Value key() {
             return reader.nodeProperty(reader.node, keyToken);
+        }
+
+        @Override
+        public boolean allKeyed() {
+            return false;
         }
 
         @Override

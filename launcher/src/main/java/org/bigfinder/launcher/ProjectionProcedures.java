@@ -1,9 +1,12 @@
 package org.bigfinder.launcher;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -46,9 +49,11 @@ public final class ProjectionProcedures {
      * A chunk of nodes: internal ids, identifying keys and, for an event, its time (empty otherwise). Keys
      * that are all strings travel as one UTF-8 text, separated by NUL ({@code keyText}, {@code keys}
      * empty): the client splits it in one call instead of decoding a value per node. Otherwise
-     * {@code keys} lists them and {@code keyText} is null.
+     * {@code keys} lists them and {@code keyText} is null. A read without keys leaves both empty.
      */
     public static final class NodeColumns {
+        /** The index of the chunk's label in the list asked for. */
+        public long label;
         public byte[] ids;
         public List<Object> keys;
         public byte[] keyText;
@@ -83,26 +88,94 @@ public final class ProjectionProcedures {
     }
 
     @Procedure(name = "bigfinder.projection.nodes", mode = Mode.READ)
-    @Description("bigfinder.projection.nodes(label, key, timeProperty, chunkSize) :: (ids, keys, keyText, time): every"
-            + " node of a label that has its key (read from its range index when there is one), as packed int64 ids,"
-            + " the keys (as one NUL-separated UTF-8 keyText when all are strings, else as the list keys) and"
-            + " packed float64 epoch seconds of timeProperty (NaN where absent; empty when timeProperty is"
-            + " null), chunkSize nodes per record.")
-    public Stream<NodeColumns> nodes(@Name("label") String label, @Name("key") String key,
-                                     @Name("timeProperty") String timeProperty,
-                                     @Name("chunkSize") long chunkSize) {
+    @Description("bigfinder.projection.nodes(labels, keys, timeProperties, chunkSize, withKeys) :: (label, ids, keys,"
+            + " keyText, time): label by label, every node of the label that has its key (keys[i] for labels[i],"
+            + " read from its range index when there is one), chunkSize nodes per record: the label's index in"
+            + " labels, packed int64 ids, the keys (as one NUL-separated UTF-8 keyText when all are strings, else as"
+            + " the list keys; keyText null and keys empty when withKeys is false) and packed float64 epoch seconds"
+            + " of timeProperties[i] (NaN where absent; empty when it is null).")
+    public Stream<NodeColumns> nodes(@Name("labels") List<String> labels, @Name("keys") List<String> keys,
+                                     @Name("timeProperties") List<String> timeProperties,
+                                     @Name("chunkSize") long chunkSize,
+                                     @Name("withKeys") boolean withKeys) {
         int chunk = chunk(chunkSize);
+        if (keys.size() != labels.size() || timeProperties.size() != labels.size()) {
+            throw new IllegalArgumentException("labels, keys and timeProperties must be lists of one length");
+        }
+        LabelByLabel scans = new LabelByLabel(
+                index -> scan(labels.get(index), keys.get(index), timeProperties.get(index), chunk, withKeys),
+                labels.size());
+        return streamOf(scans);
+    }
+
+    /** The scan of one label's nodes, or null when the database has never seen the label or the key. */
+    private NodeScan scan(String label, String key, String timeProperty, int chunk, boolean withKeys) {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         TokenRead tokens = ktx.tokenRead();
         int labelToken = tokens.nodeLabel(label);
         int keyToken = tokens.propertyKey(key);
         if (labelToken == TokenConstants.NO_TOKEN || keyToken == TokenConstants.NO_TOKEN) {
-            return Stream.empty();
+            return null;
         }
         Integer timeToken = timeProperty == null ? null : tokens.propertyKey(timeProperty);
-        NodeScan scan = NodeScan.of(tx, ktx, label, labelToken, keyToken, timeToken, chunk);
+        return NodeScan.of(tx, ktx, label, labelToken, keyToken, timeToken, chunk, withKeys);
+    }
+
+    private static <T, S extends Iterator<T> & AutoCloseable> Stream<T> streamOf(S scan) {
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
-                .onClose(scan::close);
+                .onClose(() -> {
+                    try {
+                        scan.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not close a projection read", e);
+                    }
+                });
+    }
+
+    /**
+     * The scans of several labels one after another, each chunk marked with its label's index; a scan is
+     * opened when the one before it is done, so at most one is open at a time.
+     */
+    private static final class LabelByLabel implements Iterator<NodeColumns>, AutoCloseable {
+        private final IntFunction<NodeScan> open;
+        private final int count;
+        private int index = -1;
+        private NodeScan current;
+
+        LabelByLabel(IntFunction<NodeScan> open, int count) {
+            this.open = open;
+            this.count = count;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (current == null || !current.hasNext()) {
+                close();
+                if (++index >= count) {
+                    return false;
+                }
+                current = open.apply(index);
+            }
+            return true;
+        }
+
+        @Override
+        public NodeColumns next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            NodeColumns columns = current.next();
+            columns.label = index;
+            return columns;
+        }
+
+        @Override
+        public void close() {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+        }
     }
 
     @Procedure(name = "bigfinder.projection.relationships", mode = Mode.READ)
@@ -113,7 +186,7 @@ public final class ProjectionProcedures {
             + " store order, as packed columns, chunkSize per record: type (a byte: the index in types), src and dst"
             + " (int64), weight (float64, empty when weightProperty is null) and time (float64 epoch seconds,"
             + " NaN where absent or not asked for; read per type from the relationship, its start or its end"
-            + " node as timeSides says, null for none). since and until (inclusive, nullable) keep only"
+            + " node as timeSides says, null for none; empty when no type has one). since and until (inclusive, nullable) keep only"
             + " relationships timed inside the window.")
     public Stream<RelationshipColumns> relationships(
             @Name("types") List<String> types,
@@ -157,8 +230,7 @@ public final class ProjectionProcedures {
         }
         RelationshipScan scan = new RelationshipScan(
                 new StoreReader(ktx), chunk, read, RelationshipSource.of(ktx, read.tokens()), starts, columns);
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED), false)
-                .onClose(scan::close);
+        return streamOf(scan);
     }
 
     private static int chunk(long chunkSize) {

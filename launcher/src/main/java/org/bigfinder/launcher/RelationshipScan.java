@@ -71,6 +71,11 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         boolean isEmpty() {
             return tokens.length == 0;
         }
+
+        /** Whether any type has a time to read: when none has, no time column is sent at all. */
+        boolean timed() {
+            return Arrays.stream(sides).anyMatch(side -> side != TimeSide.NONE);
+        }
     }
 
     private final StoreReader reader;
@@ -138,7 +143,8 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         PackedColumn.Longs src = new PackedColumn.Longs(capacity);
         PackedColumn.Longs dst = new PackedColumn.Longs(capacity);
         PackedColumn.Doubles weight = new PackedColumn.Doubles(columns.weightToken() == null ? 0 : capacity);
-        PackedColumn.Doubles time = new PackedColumn.Doubles(capacity);
+        boolean timed = types.timed();
+        PackedColumn.Doubles time = new PackedColumn.Doubles(timed ? capacity : 0);
         int[] indexOfToken = types.indexOfToken();
         while (src.size() < chunk && relationships.next()) {
             RelationshipDataAccessor relationship = relationships.current();
@@ -158,7 +164,9 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
             if (columns.weightToken() != null) {
                 weight.add(ownWeight);
             }
-            time.add(seconds);
+            if (timed) {
+                time.add(seconds);
+            }
         }
         if (src.size() == 0) {
             return null;
