@@ -55,10 +55,11 @@ collect(coalesce(toFloatOrNull(r[$weight_property]), $default_weight))
 // name: packed_reads_available
 // Whether the server is bigfinder's own Neo4j, whose launcher registers the packed projection reads
 // (launcher/.../ProjectionProcedures.java); another Neo4j is read with the Cypher above.
-// A server still running an older launcher (a node read per label) is read with Cypher until restarted.
+// A server still running an older launcher (a node read per label, int64 ids only) is read with Cypher
+// until it is restarted: the signatures say which build it runs.
 SHOW PROCEDURES YIELD name, signature
-WHERE name = 'bigfinder.projection.relationships'
-   OR (name = 'bigfinder.projection.nodes' AND signature STARTS WITH 'bigfinder.projection.nodes(labels :: LIST')
+WHERE (name = 'bigfinder.projection.nodes' AND signature STARTS WITH 'bigfinder.projection.nodes(labels :: LIST')
+   OR (name = 'bigfinder.projection.relationships' AND signature CONTAINS 'idBytes :: INTEGER')
 RETURN count(*) = 2 AS available
 
 // name: packed_nodes
@@ -72,11 +73,12 @@ RETURN label, ids, keys, keyText, time
 
 // name: packed_relationships
 // In one pass over the nodes of $start_labels with internal ids in [$low, $high): their relationships of
-// $types, grouped by start node, as packed columns a chunk per record. type is each one's index in $types
-// (a byte); time is read per type where $time_sides/$time_properties say (null: not read, NaN); weight is
+// $types, in store order, as packed columns a chunk per record. type is each one's index in $types (a
+// byte); src and dst are int32 when id_bytes is 4, int64 when 8; time is read per type where
+// $time_sides/$time_properties say (null: not read, NaN; empty bytes when no type has one); weight is
 // empty bytes when not asked for.
 CALL bigfinder.projection.relationships(
   $types, $start_labels, $low, $high, $weight_property, $default_weight, $time_sides, $time_properties,
   $since, $until, $chunk_size
-) YIELD type, src, dst, weight, time
-RETURN type, src, dst, weight, time
+) YIELD type, src, dst, idBytes, weight, time
+RETURN type, src, dst, idBytes AS id_bytes, weight, time

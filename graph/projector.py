@@ -554,9 +554,13 @@ class _Reader:
             until=params["until"],
             chunk_size=PACKED_CHUNK,
         )
-        columns = {name: _unpacked(chunks, name, dtype) for name, dtype in _RELATIONSHIP_COLUMNS}
-        columns["type"] = _unpacked(chunks, "type", np.uint8)
-        return columns
+        return {
+            "type": _unpacked(chunks, "type", np.uint8),
+            "src": _unpacked_ids(chunks, "src"),
+            "dst": _unpacked_ids(chunks, "dst"),
+            "weight": _unpacked(chunks, "weight", np.float64),
+            "time": _unpacked(chunks, "time", np.float64),
+        }
 
 
 def _in_id_order(ids: _I64, keys: _Keys | None, times: _F64, timed: bool) -> _NodeRead:
@@ -594,6 +598,14 @@ def _unpacked(chunks: Sequence[dict[str, Any]], column: str, dtype: type[np.gene
     joined = _joined([np.frombuffer(chunk[column], dtype=wire) for chunk in chunks], dtype)
     # One chunk is a view of the driver's immutable bytes: the projection's arrays are the caller's to change.
     return joined if joined.flags.writeable else joined.copy()
+
+
+def _unpacked_ids(chunks: Sequence[dict[str, Any]], column: str) -> _I64:
+    """Internal ids, packed per chunk as int32 or int64 (its ``id_bytes``), as one int64 array."""
+    parts = [
+        np.frombuffer(chunk[column], dtype="<i4" if chunk["id_bytes"] == 4 else "<i8") for chunk in chunks
+    ]
+    return np.concatenate(parts, dtype=np.int64) if parts else np.zeros(0, dtype=np.int64)
 
 
 class _KeyLoader:

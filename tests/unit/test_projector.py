@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cypher
+import graph.projector
 from graph.projector import ProjectionSpec, _dense_index, nodes_statement, relationship_statement
 from graph.schema import SCHEMA, UnknownSchemaElement
 
@@ -123,7 +124,18 @@ def test_the_packed_reads_take_every_name_as_a_parameter() -> None:
     assert "YIELD label, ids, keys, keyText, time" in nodes
     relationships = cypher.load("projection", "packed_relationships")
     assert "$types" in relationships and "$start_labels" in relationships
-    # An older launcher's node read (one label per call) must not count as available.
-    assert "signature STARTS WITH 'bigfinder.projection.nodes(labels :: LIST'" in cypher.load(
-        "projection", "packed_reads_available"
-    )
+    assert "YIELD type, src, dst, idBytes, weight, time" in relationships
+    # An older launcher's reads (one label per call, int64 ids only) must not count as available.
+    available = cypher.load("projection", "packed_reads_available")
+    assert "signature STARTS WITH 'bigfinder.projection.nodes(labels :: LIST'" in available
+    assert "signature CONTAINS 'idBytes :: INTEGER'" in available
+
+
+def test_ids_packed_as_int32_or_int64_per_chunk_come_back_as_one_int64_column() -> None:
+    small = np.array([0, 7, 2**31 - 1], dtype="<i4").tobytes()
+    large = np.array([2**31, 2**40 + 3], dtype="<i8").tobytes()
+    chunks = [{"src": small, "id_bytes": 4}, {"src": large, "id_bytes": 8}]
+    ids = graph.projector._unpacked_ids(chunks, "src")
+    assert ids.dtype == np.int64 and ids.flags.writeable
+    assert ids.tolist() == [0, 7, 2**31 - 1, 2**31, 2**40 + 3]
+    assert graph.projector._unpacked_ids([], "src").tolist() == []

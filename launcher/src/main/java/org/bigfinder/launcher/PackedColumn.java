@@ -60,6 +60,25 @@ final class PackedColumn {
             bytes.asLongBuffer().put(values, 0, size);
             return bytes.array();
         }
+
+        /** Whether every value fits an int32, so {@link #packInts} loses nothing. */
+        boolean fitInts() {
+            for (int at = 0; at < size; at++) {
+                if (values[at] != (int) values[at]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The values as little-endian int32: half the bytes to send and to unpack (see {@link #fitInts}). */
+        byte[] packInts() {
+            ByteBuffer bytes = ByteBuffer.allocate(size * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (int at = 0; at < size; at++) {
+                bytes.putInt((int) values[at]);
+            }
+            return bytes.array();
+        }
     }
 
     /** float64 values. */

@@ -69,19 +69,22 @@ public final class ProjectionProcedures {
 
     /**
      * A chunk of relationships: the index of each one's type in the list asked for (one byte each), start
-     * and end internal ids, weights and times (empty when not asked for).
+     * and end internal ids (int32 when all fit, else int64), weights and times (empty when not asked for).
      */
     public static final class RelationshipColumns {
         public byte[] type;
         public byte[] src;
         public byte[] dst;
+        /** Bytes per id in src and dst: 4 (int32) when every id of the chunk fits, else 8. */
+        public long idBytes;
         public byte[] weight;
         public byte[] time;
 
-        RelationshipColumns(byte[] type, byte[] src, byte[] dst, byte[] weight, byte[] time) {
+        RelationshipColumns(byte[] type, byte[] src, byte[] dst, int idBytes, byte[] weight, byte[] time) {
             this.type = type;
             this.src = src;
             this.dst = dst;
+            this.idBytes = idBytes;
             this.weight = weight;
             this.time = time;
         }
@@ -180,14 +183,14 @@ public final class ProjectionProcedures {
 
     @Procedure(name = "bigfinder.projection.relationships", mode = Mode.READ)
     @Description("bigfinder.projection.relationships(types, startLabels, low, high, weightProperty,"
-            + " defaultWeight, timeSides, timeProperties, since, until, chunkSize) :: (type, src, dst, weight,"
-            + " time): every relationship of the given types leaving a node of startLabels whose internal id lies"
-            + " in [low, high), read in one sequential pass over the relationship store (or its type index), in"
-            + " store order, as packed columns, chunkSize per record: type (a byte: the index in types), src and dst"
-            + " (int64), weight (float64, empty when weightProperty is null) and time (float64 epoch seconds,"
-            + " NaN where absent or not asked for; read per type from the relationship, its start or its end"
-            + " node as timeSides says, null for none; empty when no type has one). since and until (inclusive, nullable) keep only"
-            + " relationships timed inside the window.")
+            + " defaultWeight, timeSides, timeProperties, since, until, chunkSize) :: (type, src, dst, idBytes,"
+            + " weight, time): every relationship of the given types leaving a node of startLabels whose internal"
+            + " id lies in [low, high), read in one sequential pass over the relationship store (or its type"
+            + " index), in store order, as packed columns, chunkSize per record: type (a byte: the index in types),"
+            + " src and dst (int32 when idBytes is 4, int64 when 8), weight (float64, empty when weightProperty is"
+            + " null) and time (float64 epoch seconds, NaN where absent or not asked for; read per type from the"
+            + " relationship, its start or its end node as timeSides says, null for none; empty when no type has"
+            + " one). since and until (inclusive, nullable) keep only relationships timed inside the window.")
     public Stream<RelationshipColumns> relationships(
             @Name("types") List<String> types,
             @Name("startLabels") List<String> startLabels,

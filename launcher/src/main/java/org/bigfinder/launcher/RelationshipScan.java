@@ -171,8 +171,11 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         if (src.size() == 0) {
             return null;
         }
-        return new ProjectionProcedures.RelationshipColumns(
-                type.pack(), src.pack(), dst.pack(), weight.pack(), time.pack());
+        // Internal ids stay below 2^31 in all but the largest stores: then they travel as int32.
+        boolean narrow = src.fitInts() && dst.fitInts();
+        return new ProjectionProcedures.RelationshipColumns(type.pack(),
+                narrow ? src.packInts() : src.pack(), narrow ? dst.packInts() : dst.pack(), narrow ? 4 : 8,
+                weight.pack(), time.pack());
     }
 
     /** Reads the weight and own time of the relationship under the cursor into the fields below. */
