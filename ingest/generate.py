@@ -24,7 +24,7 @@ Five schemes are planted, about six rings of each per 10,000 entities:
     3-6 trading companies pass money around a cycle within days, minus fees, again and again.
 
 The honest majority is built to mislead naive methods: office buildings full of unrelated firms,
-thousands of people named Kim Min-su, families sharing a home phone, logistics hubs receiving thousands
+hundreds of people named Kim Min-su, families sharing a home phone, logistics hubs receiving thousands
 of parcels, utilities paid by everyone, honest discounters (clearance stock, lower grades, second-hand
 goods, volume deals) declaring much of their cargo at 25-60% of the market price on their own, and a
 low rate of illicit findings among honest declarations.

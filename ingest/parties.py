@@ -7,8 +7,9 @@ parties in memory: the companies file and the transfers file agree on the bank a
 to ten million.
 
 The population has honest structure that naive link analysis mistakes for fraud: households sharing a
-home phone and address, thousands of people called Kim Min-su, firms packed into one office building,
-and the same real person keeping records in several registers under differently spelled names.
+home phone and address, hundreds of people called Kim Min-su (at 1 M entities), firms packed into one
+office building, and the same real person keeping records in several registers under differently
+spelled names.
 
 Example
 -------
@@ -40,11 +41,13 @@ from ingest.catalogue import (
     KOREAN_STREETS,
     KOREAN_SURNAMES,
     Country,
+    foreign_name_weights,
 )
 from ingest.variants import (
     ACCOUNT_STYLES,
     ADDRESS_STYLES,
     COMPANY_NAME_STYLES,
+    F64,
     I64,
     PHONE_STYLES,
     AffineBijection,
@@ -243,15 +246,38 @@ def _table(values: list[int]) -> I64:
     return np.asarray(values, dtype=np.int64)
 
 
-_KOREAN_SURNAME_CUM = cumulative_weights([s.weight for s in KOREAN_SURNAMES])
-_KOREAN_GIVEN_CUM = cumulative_weights([g.weight for g in KOREAN_GIVEN_NAMES])
+def _stacked_pools(korean: list[float], foreign_sizes: list[int]) -> tuple[F64, I64, I64]:
+    """Each nationality's name pool as normalised cumulative weights, the rows laid end to end and row
+    ``n`` shifted up by ``n``: one ``searchsorted`` of ``n + u`` then draws from every nationality's own
+    pool at once. Returns the stacked weights, each row's start and each row's length."""
+    rows = [
+        cumulative_weights(korean if size == 0 else list(foreign_name_weights(size)))
+        for size in foreign_sizes
+    ]
+    stacked: F64 = np.concatenate([row + at for at, row in enumerate(rows)])
+    lengths = _table([len(row) for row in rows])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    return stacked, starts, lengths
+
+
+_SURNAME_POOLS = _stacked_pools([s.weight for s in KOREAN_SURNAMES], [len(c.surnames) for c in COUNTRIES])
+_GIVEN_POOLS = _stacked_pools([g.weight for g in KOREAN_GIVEN_NAMES], [len(c.given_names) for c in COUNTRIES])
+
+
+def _draw_name(uniform: F64, nationality: I64, pools: tuple[F64, I64, I64]) -> I64:
+    """Index into each person's own nationality's name pool, drawn by its weights."""
+    stacked, starts, lengths = pools
+    at = np.searchsorted(stacked, nationality + uniform, side="right").astype(np.int64) - starts[nationality]
+    # n + u can round up to n + 1 for u just below 1: stay inside the row.
+    inside: I64 = np.minimum(at, lengths[nationality] - 1)
+    return inside
+
+
 _TRAVELER_NATIONALITY_CUM = cumulative_weights([c.traveller_weight for c in COUNTRIES])
 _SUPPLIER_COUNTRY_CUM = cumulative_weights([c.supplier_weight for c in COUNTRIES])
 _RESIDENT_NATIONALITY_CUM = cumulative_weights(
     [{"KR": 94.0, "CN": 3.0, "VN": 1.5, "PH": 1.5}.get(c.code, 0.0) for c in COUNTRIES]
 )
-_SURNAME_COUNTS = _table([len(c.surnames) or len(KOREAN_SURNAMES) for c in COUNTRIES])
-_GIVEN_COUNTS = _table([len(c.given_names) or len(KOREAN_GIVEN_NAMES) for c in COUNTRIES])
 _STREET_COUNTS = _table([len(c.streets) or len(KOREAN_STREETS) for c in COUNTRIES])
 _PHONE_AREA_COUNTS = _table([len(c.phone_areas) for c in COUNTRIES])
 _EMAIL_DOMAIN_COUNTS = _table([len(c.email_domains) for c in COUNTRIES])
@@ -464,16 +490,8 @@ class WorldParties:
         kin = np.where(family, household * 3, identity)
         nationality = self._base_nationality(kin)
         korean = nationality == KOREA
-        surname = np.where(
-            korean,
-            h.weighted(_Salt.SURNAME, kin, _KOREAN_SURNAME_CUM),
-            h.below(_Salt.SURNAME, kin, _SURNAME_COUNTS[nationality]),
-        )
-        given = np.where(
-            korean,
-            h.weighted(_Salt.GIVEN, identity, _KOREAN_GIVEN_CUM),
-            h.below(_Salt.GIVEN, identity, _GIVEN_COUNTS[nationality]),
-        )
+        surname = _draw_name(h.uniform(_Salt.SURNAME, kin), nationality, _SURNAME_POOLS)
+        given = _draw_name(h.uniform(_Salt.GIVEN, identity), nationality, _GIVEN_POOLS)
         is_rep = identity_block == PersonBlock.REPRESENTATIVE
         birth_first = np.where(is_rep, _REP_BIRTH_FIRST, _BIRTH_FIRST)
         birth_last = np.where(is_rep, _REP_BIRTH_LAST, _BIRTH_LAST)

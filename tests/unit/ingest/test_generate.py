@@ -432,10 +432,15 @@ def test_round_tripping_money_comes_back_round_a_cycle_slightly_smaller(folder: 
 
 def test_many_different_people_share_the_most_common_name(folder: Path) -> None:
     travellers = _csv(folder, "travelers.csv")
+    births: dict[str, set[str]] = {}
+    for row in travellers:
+        births.setdefault(row["name"], set()).add(row["date_of_birth"])
     by_name = Counter(row["name"] for row in travellers)
     name, count = by_name.most_common(1)[0]
-    births = {row["date_of_birth"] for row in travellers if row["name"] == name}
-    assert count >= 30 and len(births) >= 0.9 * count
+    assert count >= 3 and len(births[name]) >= 0.9 * count
+    # Two Koreans share a full name with a probability of about 1/12,000: among some 2,600 Korean
+    # travellers that is some 280 pairs of different people, so many names are each held by several.
+    assert sum(len(days) >= 2 for days in births.values()) >= 50
 
 
 def test_honest_firms_crowd_into_shared_office_buildings(folder: Path) -> None:
