@@ -668,8 +668,7 @@ def _assemble(
         for label, times in nodes.times.items():
             at = labels.index(label)
             node_time[offsets[at] : offsets[at + 1]] = times
-        untimed = [not timed for timed in read.timed]
-        _add_event_times(rel_types, untimed, node_time, rel_type, src, dst, time)
+        _add_event_times(rel_types, read.timed, node_time, rel_type, src, dst, time)
     return Projection(
         labels=labels,
         node_label=np.repeat(np.arange(len(labels), dtype=np.int16), np.diff(offsets)),
@@ -745,14 +744,14 @@ def _column_or(parts: Sequence[_F64], length: int, fill: float) -> _F64:
 
 
 def _add_event_times(
-    rel_types: Sequence[str], untimed: Sequence[bool], node_time: _F64, rel_type: npt.NDArray[np.int16],
+    rel_types: Sequence[str], timed: Sequence[bool], node_time: _F64, rel_type: npt.NDArray[np.int16],
     src: _I64, dst: _I64, time: _F64,
 ) -> None:  # fmt: skip
     """Fill in ``time`` for the types read without one: the time of the event node at their start or end
     (NaN for a type that has no time)."""
-    for at, (name, missing) in enumerate(zip(rel_types, untimed, strict=True)):
+    for at, (name, read) in enumerate(zip(rel_types, timed, strict=True)):
         event = SCHEMA.time_of(name)
-        if not missing or event is None:
+        if read or event is None:
             continue
         rows = np.flatnonzero(rel_type == at)
         time[rows] = node_time[src[rows] if event.side == "start" else dst[rows]]
