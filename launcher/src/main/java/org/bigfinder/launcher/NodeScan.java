@@ -57,6 +57,8 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
     private final int chunk;
     private final Integer timeToken;
     private final boolean withKeys;
+    /** Whether each node's key is read: to send it, or to know the node has one (a label scan). */
+    private final boolean readKeys;
     /** The times from the time property's index, or null: read from the store. */
     private final TimeTable indexedTimes;
     private ProjectionProcedures.NodeColumns pending;
@@ -68,6 +70,7 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         this.chunk = chunk;
         this.timeToken = timeToken;
         this.withKeys = withKeys;
+        this.readKeys = withKeys || !nodes.allKeyed();
         this.indexedTimes = indexedTimes;
     }
 
@@ -116,7 +119,7 @@ final class NodeScan implements Iterator<ProjectionProcedures.NodeColumns>, Auto
         KeyColumn keys = withKeys ? new KeyColumn(capacity) : null;
         PackedColumn.Doubles times = new PackedColumn.Doubles(timeToken == null ? 0 : capacity);
         while (ids.size() < chunk && nodes.next()) {
-            Value key = withKeys || !nodes.allKeyed() ? nodes.key() : null;
+            Value key = readKeys ? nodes.key() : null;
             if (key == Values.NO_VALUE) {
                 continue;
             }

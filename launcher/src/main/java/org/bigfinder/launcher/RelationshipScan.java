@@ -72,7 +72,7 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
             return tokens.length == 0;
         }
 
-        /** Whether any type has a time to read: when none has, no time column is sent at all. */
+        /** Whether any type has a time to read. */
         boolean timed() {
             return Arrays.stream(sides).anyMatch(side -> side != TimeSide.NONE);
         }
@@ -84,6 +84,8 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
     private final RelationshipSource relationships;
     private final NodeSet starts;
     private final Columns columns;
+    /** Whether any type has a time to read: when none has, no time column is sent at all. */
+    private final boolean timed;
     /** Per type index: the relationship properties to read (weight, own time), or null for none. */
     private final PropertySelection[] ownProperties;
     private double ownWeight;
@@ -99,6 +101,7 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         this.relationships = relationships;
         this.starts = starts;
         this.columns = columns;
+        this.timed = types.timed();
         this.ownProperties = new PropertySelection[types.sides().length];
         for (int index = 0; index < ownProperties.length; index++) {
             boolean timeFromStore = types.indexedTimes()[index] == null;
@@ -143,7 +146,6 @@ final class RelationshipScan implements Iterator<ProjectionProcedures.Relationsh
         PackedColumn.Longs src = new PackedColumn.Longs(capacity);
         PackedColumn.Longs dst = new PackedColumn.Longs(capacity);
         PackedColumn.Doubles weight = new PackedColumn.Doubles(columns.weightToken() == null ? 0 : capacity);
-        boolean timed = types.timed();
         PackedColumn.Doubles time = new PackedColumn.Doubles(timed ? capacity : 0);
         int[] indexOfToken = types.indexOfToken();
         while (src.size() < chunk && relationships.next()) {
