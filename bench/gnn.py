@@ -140,7 +140,7 @@ def _with_known_labels(
     known = np.isin(np.arange(len(is_fraud)), rest)
     suspicion = np.where(known, is_fraud.astype(np.float64), _gbm_scores(extended, is_fraud, rest, seed))
     return np.column_stack(
-        [extended, counterparties.shares(is_fraud, known), counterparties.suspicion(suspicion)]
+        [extended, counterparties.evidence(is_fraud, known), counterparties.suspicion(suspicion)]
     )
 
 

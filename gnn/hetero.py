@@ -45,6 +45,7 @@ from torch_geometric.transforms import RandomLinkSplit
 from torch_geometric.utils import negative_sampling
 
 from analytics.accomplice import transfer_features
+from analytics.amount_groups import GROUP_COLUMNS, amount_groups, atypical_amounts, group_neighbourhood
 from analytics.motifs import fan_in, fan_out, scatter_gather, temporal_cycles
 from graph.projection import Projection
 
@@ -54,6 +55,7 @@ __all__ = [
     "MotifWindows",
     "NodeFeatures",
     "Standardiser",
+    "amount_group_features",
     "build_hetero_data",
     "closed_walks",
     "first_activity",
@@ -194,9 +196,11 @@ def node_features(
         names += [f"transfer_{name}" for name in profile_names]
         if motifs is not None:
             counts, count_names = motif_features(projection, motifs)
+            groups, group_names = amount_group_features(projection)
+            counts = np.column_stack([counts, groups])
             counts[~np.isin(np.arange(n), projection.nodes_labelled("Account"))] = np.nan
             columns += list(counts.T)
-            names += list(count_names)
+            names += list(count_names) + list(group_names)
     for name, values in sorted((stored or {}).items()):
         column = np.asarray(values, dtype=np.float64)
         if len(column) != n:
@@ -206,6 +210,29 @@ def node_features(
     keep = [i for i, name in enumerate(names) if name not in set(drop)]
     values = np.column_stack([columns[i] for i in keep]) if keep else np.zeros((n, 0))
     return NodeFeatures(tuple(names[i] for i in keep), values)
+
+
+def amount_group_features(projection: Projection) -> tuple[F64, tuple[str, ...]]:
+    """Per node, how it stands to the groups of accounts linked by atypical transfer amounts.
+
+    The :data:`analytics.amount_groups.GROUP_COLUMNS`, over the TRANSFER relationships with their weight
+    read as the amount: membership and size of its own group, and the most members of one group among
+    its counterparties (a scheme's quiet members deal with several members of the same group).
+
+    >>> p = Projection.from_edges([("Account", str(k)) for k in range(12)],
+    ...     [(4, 5, "TRANSFER"), (5, 6, "TRANSFER"), (7, 4, "TRANSFER"), (7, 6, "TRANSFER")]
+    ...     + [(8 + k % 4, 8 + (k + 1) % 4, "TRANSFER") for k in range(20)],
+    ...     weight=[12.0, 15.0, *np.linspace(120.0, 400.0, 22)])
+    >>> x, names = amount_group_features(p)
+    >>> x[[4, 7, 8], names.index("group_neighbours_max")].tolist()  # 7 deals with 4 and 6
+    [1.0, 2.0, 0.0]
+    """
+    n = projection.num_nodes
+    if "TRANSFER" not in projection.rel_types:
+        return np.zeros((n, len(GROUP_COLUMNS))), GROUP_COLUMNS
+    transfers = projection.select(rel_types=["TRANSFER"])
+    groups = amount_groups(transfers.src, transfers.dst, atypical_amounts(transfers.weight), n)
+    return group_neighbourhood(transfers.src, transfers.dst, groups)
 
 
 def motif_features(projection: Projection, windows: MotifWindows) -> tuple[F64, tuple[str, ...]]:

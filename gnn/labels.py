@@ -10,9 +10,16 @@ its own score:
 * :func:`counterparty_label_shares`: per node, how many distinct payers / payees are known offenders
   and which share of its known counterparties and of its money in / out they make; one hop only, and
   self-transfers are left out, so a node's own label never enters its own row;
+* :meth:`CounterpartyGraph.proximity` (:data:`PROXIMITY_COLUMNS`): how close a node stands to a set of
+  nodes over one and two hops of distinct counterparties, each neighbour's weight divided by its
+  number of counterparties (a hub that deals with everyone says little about any one of them); every
+  path that comes back to the node itself is left out;
+* :meth:`CounterpartyGraph.evidence`: the shares above plus the proximity to the known offenders, to
+  the known offenders outside any amount group (:mod:`analytics.amount_groups`: the scheme members
+  who never moved an atypical amount themselves) and to the amount groups' members (no label);
 * :meth:`CounterpartyGraph.suspicion` (:data:`SUSPICION_COLUMNS`): the same over *all* counterparties
   of a per-node suspicion in [0, 1], e.g. the known label where visible and a first model's score
-  elsewhere (stacking); again one hop, the node's own value never in its own row;
+  elsewhere (stacking), with its proximity; the node's own value never in its own row;
 * :func:`visible_split`: each training epoch hides a random part of the training labels; the loss is
   taken on that hidden part only, so the model never learns to echo a node's own label back (a label
   that went out to a neighbour comes back to its owner after two GNN layers);
@@ -36,7 +43,8 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -45,17 +53,21 @@ import torch
 from torch import Tensor
 from torch.nn import functional
 
+from analytics.amount_groups import amount_groups, atypical_amounts
 from gnn.config import GnnConfig, choose_device, seed_everything
 from gnn.multigraph import MultiGIN, MultiGinOptions, TransferGraph
 from gnn.train import TrainedModel, fit_early_stopping, pr_auc
 
 __all__ = [
     "COUNTERPARTY_COLUMNS",
+    "EVIDENCE_SETS",
     "LABEL_COLUMNS",
+    "PROXIMITY_COLUMNS",
     "SUSPICION_COLUMNS",
     "CounterpartyGraph",
     "LabelTrickOptions",
     "counterparty_label_shares",
+    "evidence_columns",
     "label_inputs",
     "train_multigin_with_labels",
     "visible_split",
@@ -73,6 +85,15 @@ COUNTERPARTY_COLUMNS = (
     "share_money_in_known_offender",
     "share_money_out_known_offender",
 )
+PROXIMITY_COLUMNS = (
+    "sum",
+    "resource",
+    "walk_2",
+    "resource_2",
+    "common_2",
+    "resource_2_max",
+    "common_2_max",
+)
 SUSPICION_COLUMNS = (
     "suspicion_payers_sum",
     "suspicion_payees_sum",
@@ -82,7 +103,9 @@ SUSPICION_COLUMNS = (
     "suspicion_money_out_mean",
     "suspicion_payers_max",
     "suspicion_payees_max",
+    *(f"suspicion_near_{column}" for column in PROXIMITY_COLUMNS),
 )
+EVIDENCE_SETS = ("known_offender", "known_quiet_offender", "group_member")
 
 
 def label_inputs(offender: Bools, visible: Bools) -> F64:
@@ -93,20 +116,75 @@ def label_inputs(offender: Bools, visible: Bools) -> F64:
 
 @dataclass(frozen=True, eq=False)
 class CounterpartyGraph:
-    """Who paid whom, without self-transfers: distinct pairs (0/1) and money per pair, payer x payee."""
+    """Who paid whom, without self-transfers: distinct pairs (0/1) and money per pair, payer x payee;
+    ``grouped``: the nodes in an amount group (:func:`analytics.amount_groups.amount_groups`)."""
 
     pairs: sp.csr_matrix
     money: sp.csr_matrix
+    grouped: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @classmethod
     def build(cls, src: I64, dst: I64, amount: F64, num_nodes: int) -> CounterpartyGraph:
         other = src != dst
         shape = (num_nodes, num_nodes)
-        money = sp.csr_matrix((np.asarray(amount, dtype=np.float64)[other], (src[other], dst[other])), shape)
+        amount = np.asarray(amount, dtype=np.float64)
+        money = sp.csr_matrix((amount[other], (src[other], dst[other])), shape)
         money.sum_duplicates()
         pairs = money.copy()
         pairs.data[:] = 1.0
-        return cls(pairs, money)
+        grouped = amount_groups(src, dst, atypical_amounts(amount), num_nodes) >= 0
+        return cls(pairs, money, grouped)
+
+    @cached_property
+    def _adjacent(self) -> sp.csr_matrix:
+        """Distinct counterparties in either direction (0/1, symmetric, empty diagonal)."""
+        return sp.csr_matrix((self.pairs + self.pairs.T) > 0, dtype=np.float64)
+
+    @cached_property
+    def _inverse_degree(self) -> F64:
+        degree = np.asarray(self._adjacent.sum(axis=1)).ravel()
+        return _share(np.ones_like(degree), degree)
+
+    @cached_property
+    def _two_hop(self) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+        """Common counterparties, the same with each middle node weighted by 1 / its degree, and the
+        two-step random-walk probabilities; the diagonal (paths back to the node itself) removed."""
+        adjacent, inverse = self._adjacent, sp.diags(self._inverse_degree)
+        walk = inverse @ adjacent
+        products = (adjacent @ adjacent, adjacent @ inverse @ adjacent, walk @ walk)
+        common, resource, walk = (_without_diagonal(product) for product in products)
+        return common, resource, walk
+
+    def proximity(self, values: F64 | Bools) -> F64:
+        """The :data:`PROXIMITY_COLUMNS` of every node towards per-node ``values`` (e.g. 0/1 membership).
+
+        ``sum`` over its counterparties; ``resource`` the same with each counterparty's value divided by
+        the counterparty's degree; over two hops (never back to itself): ``walk_2`` the two-step
+        random-walk mass, ``resource_2`` / ``common_2`` the degree-weighted / plain common-counterparty
+        links to valued nodes, and their strongest single link (``_max``).
+        """
+        value = np.asarray(values, dtype=np.float64)
+        common, resource, walk = self._two_hop
+        spread = value * self._inverse_degree
+        maxima = [np.asarray((m @ sp.diags(value)).max(axis=1).todense()).ravel() for m in (resource, common)]
+        return np.column_stack(
+            [
+                np.log1p(self._adjacent @ value),
+                self._adjacent @ spread,
+                walk @ value,
+                resource @ spread,
+                np.log1p(common @ value),
+                *maxima,
+            ]
+        )
+
+    def evidence(self, offender: Bools, visible: Bools) -> F64:
+        """:meth:`shares` plus the :meth:`proximity` to each of :data:`EVIDENCE_SETS`: the visible
+        offenders, the visible offenders outside any amount group, the amount groups' members."""
+        bad = np.asarray(visible, dtype=bool) & np.asarray(offender, dtype=bool)
+        grouped = self.grouped if len(self.grouped) else np.zeros(len(bad), dtype=bool)
+        sets = (bad, bad & ~grouped, grouped)
+        return np.column_stack([self.shares(offender, visible), *(self.proximity(s) for s in sets)])
 
     def shares(self, offender: Bools, visible: Bools) -> F64:
         """The :data:`COUNTERPARTY_COLUMNS` of every node, from the ``visible`` labels only."""
@@ -136,12 +214,25 @@ class CounterpartyGraph:
             np.asarray((side @ sp.diags(value)).max(axis=1).todense()).ravel()
             for side in (self.pairs.T.tocsr(), self.pairs)
         ]
-        return np.column_stack([np.log1p(sums[0]), np.log1p(sums[1]), *means, *maxima])
+        return np.column_stack([np.log1p(sums[0]), np.log1p(sums[1]), *means, *maxima, self.proximity(value)])
 
 
 def _share(part: F64, whole: F64) -> F64:
     """``part / whole``, 0 where nothing is known (the "label known" counts tell that case apart)."""
     return np.divide(part, whole, out=np.zeros_like(part), where=whole > 0)
+
+
+def _without_diagonal(matrix: sp.spmatrix) -> sp.csr_matrix:
+    result = sp.csr_matrix(matrix)
+    result.setdiag(0.0)
+    result.eliminate_zeros()
+    return result
+
+
+def evidence_columns() -> tuple[str, ...]:
+    """The names of :meth:`CounterpartyGraph.evidence`'s columns, in order."""
+    near = tuple(f"near_{group}_{column}" for group in EVIDENCE_SETS for column in PROXIMITY_COLUMNS)
+    return COUNTERPARTY_COLUMNS + near
 
 
 def counterparty_label_shares(
@@ -167,7 +258,7 @@ def visible_split(train_nodes: I64, visible_share: float, rng: np.random.Generat
 @dataclass(frozen=True)
 class LabelTrickOptions:
     """``visible_share`` (0.5) of the training labels shown each epoch; ``counterparties`` (True): feed
-    :func:`counterparty_label_shares` too, beside the raw :func:`label_inputs`."""
+    :meth:`CounterpartyGraph.evidence` too, beside the raw :func:`label_inputs`."""
 
     visible_share: float = 0.5
     counterparties: bool = True
@@ -176,7 +267,7 @@ class LabelTrickOptions:
 def _inputs(base: Tensor, offender: Bools, visible: Bools, graph: CounterpartyGraph | None) -> Tensor:
     parts = [label_inputs(offender, visible)]
     if graph is not None:
-        parts.append(graph.shares(offender, visible))
+        parts.append(graph.evidence(offender, visible))
     extra = torch.tensor(np.column_stack(parts), dtype=base.dtype, device=base.device)
     return torch.cat([base, extra], dim=1)
 
@@ -206,7 +297,7 @@ def train_multigin_with_labels(
     graph = graph.to(device)
     offender = np.asarray(offender, dtype=bool)
     train_nodes, val_nodes, test_nodes = (np.flatnonzero(m).astype(np.int64) for m in masks)
-    width = len(LABEL_COLUMNS) + (len(COUNTERPARTY_COLUMNS) if shares_of is not None else 0)
+    width = len(LABEL_COLUMNS) + (len(evidence_columns()) if shares_of is not None else 0)
     model = MultiGIN(
         graph.x.size(1) + width,
         graph.edge_attr.size(1),

@@ -125,7 +125,9 @@ def test_motif_features_are_opt_in_and_only_for_accounts() -> None:
     assert extended.names[: len(plain.names)] == plain.names
     np.testing.assert_array_equal(extended.values[:, : len(plain.names)], plain.values)
     person = projection.nodes_labelled("Person")[0]
-    motif_columns = [i for i, name in enumerate(extended.names) if name.startswith("motif_")]
+    motif_columns = [i for i, name in enumerate(extended.names) if name.startswith(("motif_", "group"))]
+    # The amount-group columns come with the motifs, for accounts only as well.
+    assert {"group_member", "group_neighbours_max"} <= set(extended.names)
     assert np.isnan(extended.values[person, motif_columns]).all()
     assert np.isfinite(extended.values[0, motif_columns]).all()
 

@@ -9,10 +9,12 @@ import torch
 from gnn.config import GnnConfig
 from gnn.labels import (
     COUNTERPARTY_COLUMNS,
+    PROXIMITY_COLUMNS,
     SUSPICION_COLUMNS,
     CounterpartyGraph,
     LabelTrickOptions,
     counterparty_label_shares,
+    evidence_columns,
     label_inputs,
     train_multigin_with_labels,
     visible_split,
@@ -44,7 +46,9 @@ def test_a_node_own_label_and_suspicion_never_enter_its_own_row(node: int) -> No
     visible[node] = True
     flipped = offender.copy()
     flipped[node] = ~flipped[node]
-    before, after = graph.shares(offender, visible), graph.shares(flipped, visible)
+    # evidence() holds the one-hop shares and the two-hop proximities, whose paths back to the node
+    # itself are left out.
+    before, after = graph.evidence(offender, visible), graph.evidence(flipped, visible)
     assert np.array_equal(before[node], after[node])
     # ... while it does reach the counterparties that know it.
     neighbours = np.setdiff1d(np.concatenate([dst[src == node], src[dst == node]]), [node])
@@ -71,6 +75,42 @@ def test_shares_count_distinct_known_offender_counterparties_and_their_money() -
     suspicion = dict(zip(SUSPICION_COLUMNS, graph.suspicion(np.array([0.9, 0.3, 0.0, 0.5]))[3], strict=True))
     assert suspicion["suspicion_payers_max"] == pytest.approx(0.9)
     assert suspicion["suspicion_money_in_mean"] == pytest.approx((9 + 9) / 100)
+
+
+def test_proximity_weighs_a_counterparty_by_how_few_others_it_deals_with() -> None:
+    # 0 and 1 each deal with one offender (5); 5 deals with 0 and 1 only, while the hub 6 (an offender
+    # too) deals with everyone. 2 reaches the offender 5 through 0 (two hops), 3 only through the hub.
+    src = np.array([0, 1, 0, 6, 6, 6, 6, 6, 2])
+    dst = np.array([5, 5, 6, 1, 2, 3, 4, 7, 0])
+    graph = CounterpartyGraph.build(src, dst, np.full(len(src), 100.0), 8)
+    offender = np.zeros(8, dtype=bool)
+    offender[[5, 6]] = True
+    near = {name: graph.proximity(offender)[:, j] for j, name in enumerate(PROXIMITY_COLUMNS)}
+    assert np.expm1(near["sum"][[0, 3]]).round().tolist() == [2.0, 1.0]
+    assert near["resource"][0] == pytest.approx(1 / 2 + 1 / 6)  # 5 deals with 2 accounts, 6 with 6
+    assert near["resource"][3] == pytest.approx(1 / 6)
+    # 2 -> 0 -> 5 and 2 -> 6 -> (nothing offending beyond): one two-hop link to an offender; 3 -> 6 -> ...
+    assert near["common_2_max"][2] == pytest.approx(1.0)
+    # Paths that come back to the node itself never count: 5's only two-hop offender would be itself.
+    # 5 -> 0 -> 6 (0 deals with 5, 6 and 2) and 5 -> 1 -> 6 (1 with 5 and 6).
+    assert near["walk_2"][5] == pytest.approx(1 / 2 * 1 / 3 + 1 / 2 * 1 / 2)
+
+
+def test_evidence_sets_tell_quiet_offenders_from_those_in_an_amount_group() -> None:
+    # 0 -> 1 -> 2 move atypically small amounts (an amount group); 3 is a known offender that never did;
+    # 4 deals with 1 and 3.
+    src = np.array([0, 1, 4, 4] + [5 + k % 5 for k in range(40)])
+    dst = np.array([1, 2, 1, 3] + [5 + (k + 1) % 5 for k in range(40)])
+    amount = np.array([5.0, 6.0, 150.0, 200.0, *np.linspace(120.0, 500.0, 40)])
+    graph = CounterpartyGraph.build(src, dst, amount, 10)
+    assert graph.grouped.nonzero()[0].tolist() == [0, 1, 2]
+    offender = np.zeros(10, dtype=bool)
+    offender[[1, 3]] = True
+    row = dict(zip(evidence_columns(), graph.evidence(offender, np.ones(10, dtype=bool))[4], strict=True))
+    assert np.expm1(row["near_known_offender_sum"]) == pytest.approx(2.0)
+    assert np.expm1(row["near_known_quiet_offender_sum"]) == pytest.approx(1.0)
+    assert np.expm1(row["near_group_member_sum"]) == pytest.approx(1.0)
+    assert len(evidence_columns()) == graph.evidence(offender, offender).shape[1]
 
 
 def test_visible_split_partitions_the_training_nodes() -> None:
