@@ -170,6 +170,9 @@ def amlsim(
         bool, typer.Option("--labels", help="Known training labels as inputs (label trick), and ensemble.")
     ] = False,
     visible_share: Annotated[float, typer.Option(help="--labels: training labels shown per epoch.")] = 0.5,
+    inference_draws: Annotated[
+        int, typer.Option(help="--labels: score as the mean over this many draws of visible labels (0: all).")
+    ] = 0,
     epochs: Annotated[int, typer.Option()] = 150,
     layers: Annotated[int, typer.Option()] = 3,
     hidden: Annotated[int, typer.Option()] = 64,
@@ -233,7 +236,7 @@ def amlsim(
                     is_fraud,
                     (masks[0].numpy(), masks[1].numpy(), masks[2].numpy()),
                     config,
-                    LabelTrickOptions(visible_share=visible_share),
+                    LabelTrickOptions(visible_share=visible_share, inference_draws=inference_draws),
                     counterparties,
                 )
                 gnn_scores.append(trained.metrics["pr_auc_0"])

@@ -258,10 +258,16 @@ def visible_split(train_nodes: I64, visible_share: float, rng: np.random.Generat
 @dataclass(frozen=True)
 class LabelTrickOptions:
     """``visible_share`` (0.5) of the training labels shown each epoch; ``counterparties`` (True): feed
-    :meth:`CounterpartyGraph.evidence` too, beside the raw :func:`label_inputs`."""
+    :meth:`CounterpartyGraph.evidence` too, beside the raw :func:`label_inputs`.
+
+    ``inference_draws`` (0): at 0 every training label is shown when scoring; at ``k`` > 0 the score is
+    the mean over ``k`` fixed draws that each show a ``visible_share`` of them, as in training, so the
+    label inputs the model reads when scoring are distributed as those it learned from.
+    """
 
     visible_share: float = 0.5
     counterparties: bool = True
+    inference_draws: int = 0
 
 
 def _inputs(base: Tensor, offender: Bools, visible: Bools, graph: CounterpartyGraph | None) -> Tensor:
@@ -311,13 +317,29 @@ def train_multigin_with_labels(
     share = float(offender[train_nodes].mean()) if len(train_nodes) else 0.5
     pos_weight = torch.tensor(np.sqrt((1 - share) / max(share, 1e-4)), device=device)
     rng = np.random.default_rng(config.seed)
-    at_inference = _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), train_nodes), shares_of)
+    shown_sets = (
+        [train_nodes]
+        if options.inference_draws < 1
+        else [
+            visible_split(train_nodes, options.visible_share, np.random.default_rng([config.seed, draw]))[0]
+            for draw in range(options.inference_draws)
+        ]
+    )
+    at_inference = [
+        _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), shown), shares_of)
+        for shown in shown_sets
+    ]
 
     def scores() -> F64:
         model.eval()
         with torch.no_grad():
-            out = model(at_inference, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
-        return torch.sigmoid(out[:, 0]).cpu().numpy().astype(np.float64)
+            out = [
+                torch.sigmoid(
+                    model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)[:, 0]
+                )
+                for x in at_inference
+            ]
+        return torch.stack(out).mean(dim=0).cpu().numpy().astype(np.float64)
 
     def step() -> Tensor:
         # A fresh half of the training accounts shows its label; the loss is on the other half.

@@ -136,7 +136,8 @@ def _ring_world(n: int = 240) -> tuple[TransferGraph, CounterpartyGraph, np.ndar
     return graph, CounterpartyGraph.build(s, d, np.ones(len(s)), n), offender
 
 
-def test_label_trick_finds_ring_members_and_never_reads_test_labels() -> None:
+@pytest.mark.parametrize("draws", [0, 4])
+def test_label_trick_finds_ring_members_and_never_reads_test_labels(draws: int) -> None:
     graph, counterparties, offender = _ring_world()
     n = graph.num_nodes
     order = np.random.default_rng(1).permutation(n)
@@ -145,7 +146,8 @@ def test_label_trick_finds_ring_members_and_never_reads_test_labels() -> None:
     config = GnnConfig(
         hidden=16, layers=2, epochs=40, patience=40, learning_rate=0.01, device="cpu", seed=0, threads=1
     )
-    options = LabelTrickOptions(visible_share=0.5)
+    # draws = 4: scored as the mean over four draws that each show half the training labels.
+    options = LabelTrickOptions(visible_share=0.5, inference_draws=draws)
     trained, probabilities = train_multigin_with_labels(
         graph, offender, masks, config, options, counterparties
     )
