@@ -36,8 +36,11 @@ bar is judged on the mean of the two models' probabilities (fixed beforehand, no
 Multi-GIN on a random circulant multigraph of ``--nodes`` nodes (degree 6), on the CPU (and on CUDA when
 one is visible, with the ratio).
 
-``world``: PR-AUC of ``gnn_score`` and of ``accomplice_score`` over the persons and companies not on a
-watchlist, against the planted rings of the world's ``ground_truth.csv`` (members count as positives).
+``world``: PR-AUC of ``gnn_score`` and of ``accomplice_score`` (and, with ``--known-ppr``, the default,
+of personalised PageRank from every known offender: the analytics given what the GNN learns from) over
+the persons and companies no one knows yet (neither on a watchlist nor confirmed by an inspection,
+:func:`gnn.service.confirmed_offenders`), against the planted rings of the world's ``ground_truth.csv``
+(members count as positives).
 """
 
 # ruff: noqa: E402 - the imports below must come after the sys.path repair
@@ -324,9 +327,18 @@ def speed(
 
 
 @app.command()
-def world(folder: Annotated[Path, typer.Argument(help="The generated world loaded in the graph.")]) -> None:
-    """PR-AUC of gnn_score and of accomplice_score against the world's planted rings."""
+def world(
+    folder: Annotated[Path, typer.Argument(help="The generated world loaded in the graph.")],
+    known_ppr: Annotated[
+        bool, typer.Option(help="Also rank by PPR from every known offender (reads the graph).")
+    ] = True,
+) -> None:
+    """PR-AUC of gnn_score and of accomplice_score against the world's planted rings, over the persons and
+    companies no one knows yet (neither listed nor confirmed by an inspection)."""
     from bigfinder.settings import Settings
+    from gnn.hetero import watchlist_proximity
+    from gnn.service import confirmed_offenders, offender_labels
+    from graph.projector import ProjectionSpec, read_projection
     from graph.store import open_driver
 
     members = set()
@@ -337,21 +349,36 @@ def world(folder: Annotated[Path, typer.Argument(help="The generated world loade
     settings = Settings()
     driver = open_driver(settings)
     try:
+        projection = read_projection(driver, settings, ProjectionSpec(weight_property="amount"))
+        graph_projection, listed = offender_labels(projection)
+        known = listed | confirmed_offenders(driver, settings, projection)
         records = driver.execute_query(
-            "MATCH (n) WHERE (n:Person OR n:Company) AND NOT (n)-[:LISTED_ON]->() "
-            "RETURN coalesce(n.person_id, n.company_id) AS key, n.gnn_score AS gnn, "
+            "MATCH (n) WHERE n:Person OR n:Company "
+            "RETURN labels(n) AS labels, coalesce(n.person_id, n.company_id) AS key, n.gnn_score AS gnn, "
             "n.accomplice_score AS ppr",
             database_=settings.neo4j_database,
         ).records
     finally:
         driver.close()
-    truth = np.array([r["key"] in members for r in records])
-    for name in ("gnn", "ppr"):
-        scores = np.array([r[name] if r[name] is not None else 0.0 for r in records], dtype=float)
-        console.print(
-            f"{name}: PR-AUC {average_precision_score(truth, scores):.3f} over {len(records):,} "
-            f"unlisted parties ({int(truth.sum())} ring members); chance {truth.mean():.3f}"
-        )
+    at = np.array(
+        [projection.index("Person" if "Person" in r["labels"] else "Company", r["key"]) for r in records]
+    )
+    pool = ~known[at]
+    truth = np.array([r["key"] in members for r in records])[pool]
+    rankings = {
+        name: np.array([r[name] if r[name] is not None else 0.0 for r in records], dtype=float)[pool]
+        for name in ("gnn", "ppr")
+    }
+    if known_ppr:
+        rankings["ppr from every known offender"] = watchlist_proximity(
+            graph_projection, np.flatnonzero(known)
+        )[at][pool]
+    console.print(
+        f"{int(listed.sum())} listed, {int(known.sum())} known offenders (listed or confirmed); "
+        f"{int(pool.sum()):,} parties not known ({int(truth.sum())} ring members); chance {truth.mean():.3f}"
+    )
+    for name, scores in rankings.items():
+        console.print(f"{name}: PR-AUC {average_precision_score(truth, scores):.3f}")
 
 
 if __name__ == "__main__":

@@ -20,3 +20,15 @@ RETURN count(n) AS written
 MATCH (n:__LABEL__ {__KEY__: $key})
 SET n.gnn_explanation = $explanation
 RETURN count(n) AS written
+
+// name: confirmed_offenders
+// Parties an inspection confirmed: the importers of record of a declaration found illicit, and the
+// travellers whose baggage an X-ray hit showed carrying one of $classes with at least $min_confidence.
+MATCH (c:Company)-[:IMPORTED]->(d:Declaration)
+WHERE d.inspection_outcome = 'illicit'
+RETURN DISTINCT 'Company' AS label, c.company_id AS key
+UNION
+MATCH (p:Person)-[:TOOK_TRIP]->(:Trip)<-[:SCANNED]-(h:XRayHit)
+WHERE any(seen IN coalesce(h.detected_classes, [h.detected_class]) WHERE seen IN $classes)
+  AND h.confidence >= $min_confidence
+RETURN DISTINCT 'Person' AS label, p.person_id AS key

@@ -36,7 +36,9 @@ class GnnConfig:
     trick; every node reads, as an input feature, how close it lies to the watchlisted parties *other
     than itself* (:func:`gnn.hetero.watchlist_proximity`), so a listed node never reads its own label.
     ``motifs`` (False): the accounts' money-flow motif counts join the features
-    (:func:`gnn.hetero.motif_features`, the analytics' default windows).
+    (:func:`gnn.hetero.motif_features`, the analytics' default windows). ``confirmed_cases`` (True):
+    the offenders learned are the watchlisted parties and those an inspection confirmed
+    (:func:`gnn.service.confirmed_offenders`); the label trick reads them too.
     """
 
     hidden: int = 64
@@ -54,6 +56,7 @@ class GnnConfig:
     drop_features: tuple[str, ...] = field(default=())
     watchlist_proximity: bool = True
     motifs: bool = False
+    confirmed_cases: bool = True
 
     def __post_init__(self) -> None:
         for name in ("hidden", "layers", "epochs", "threads", "patience"):
@@ -81,6 +84,7 @@ class GnnConfig:
             **{
                 "watchlist_proximity": False,
                 "motifs": False,
+                "confirmed_cases": False,
                 **data,
                 "drop_features": tuple(data.get("drop_features", ())),
             }

@@ -1,12 +1,16 @@
 """``bigfinder gnn train|score|explain`` against Neo4j: read, learn, keep, score, explain, write back.
 
 The task is the offender classifier: a heterogeneous GraphSAGE over the whole entity graph learns which
-persons and companies are on a watchlist. The listings themselves (``WatchlistEntry``, ``LISTED_ON``)
-are the labels and are taken out of the graph the model sees, and so are the stored features computed
-from them (the accomplice scores, seeded by the watchlist, where a listed node scores itself). With the
-label trick on (``GnnConfig.watchlist_proximity``, the default) every node reads instead how close it
-lies to the *other* listed parties (:func:`gnn.hetero.watchlist_proximity`): the accomplice score with
-its own listing taken out. Nodes split by first activity (earliest train, latest test).
+persons and companies are known offenders: on a watchlist, and (``GnnConfig.confirmed_cases``, the
+default) confirmed by an inspection (:func:`confirmed_offenders`: importers of a declaration found
+illicit, travellers whose baggage showed contraband on an X-ray). The listings themselves
+(``WatchlistEntry``, ``LISTED_ON``) are taken out of the graph the model sees, and so are the stored
+features computed from them (the accomplice scores, seeded by the watchlist, where a listed node scores
+itself). With the label trick on (``GnnConfig.watchlist_proximity``, the default) every node reads
+instead how close it lies to the *other* known offenders (:func:`gnn.hetero.watchlist_proximity`): the
+accomplice score with its own label taken out. Nodes split by first activity (earliest train, latest
+test). Ring members no one has caught yet look like the confirmed ones far more than like the listed
+tax delinquents, which is why the confirmed cases are learned from too (``docs/gnn.md``).
 
 Scores land on every person and company as ``gnn_score`` with ``gnn_model_version`` (name and version)
 and ``gnn_score_run`` (an ``AnalysisRun``); an explanation as ``gnn_explanation`` (JSON).
@@ -23,6 +27,7 @@ import torch
 from neo4j import Driver, RoutingControl
 
 import cypher
+from analytics.detectors.courier import CourierParameters
 from bigfinder.settings import Settings
 from gnn.config import GnnConfig, choose_device
 from gnn.explain import NodeExplanation, explain_node
@@ -51,6 +56,7 @@ __all__ = [
     "PROXIMITY_FEATURE",
     "TARGET_LABELS",
     "ScoreReport",
+    "confirmed_offenders",
     "explain",
     "offender_labels",
     "read_stored_features",
@@ -121,12 +127,33 @@ def offender_labels(projection: Projection) -> tuple[Projection, np.ndarray]:
     return projection.select(rel_types=kept), listed
 
 
+def confirmed_offenders(driver: Driver, settings: Settings, projection: Projection) -> np.ndarray:
+    """Per projection node, whether an inspection confirmed it as an offender (``confirmed_offenders``
+    in ``cypher/gnn.cypher``; the X-ray classes and confidence are the courier detector's)."""
+    hits = CourierParameters()
+    with translate_driver_errors(settings):
+        records = driver.execute_query(
+            cypher.load("gnn", "confirmed_offenders"),
+            parameters_={"classes": list(hits.smuggling_classes), "min_confidence": hits.min_hit_confidence},
+            database_=settings.neo4j_database,
+            routing_=RoutingControl.READ,
+        ).records
+    confirmed = np.zeros(projection.num_nodes, dtype=bool)
+    for record in records:
+        if record["label"] in projection.labels:
+            confirmed[projection.index(record["label"], str(record["key"]))] = True
+    return confirmed
+
+
 def _prepare(
     driver: Driver, settings: Settings, standardiser: Standardiser | None, config: GnnConfig
 ) -> tuple[Projection, HeteroGraph, np.ndarray, Standardiser, str]:
-    """The graph the model sees, built the same way for training and scoring (``config``'s flags)."""
+    """The graph the model sees, built the same way for training and scoring (``config``'s flags), and
+    the known offenders (the labels)."""
     projection = read_projection(driver, settings, ProjectionSpec(weight_property="amount"))
     graph_projection, listed = offender_labels(projection)
+    if config.confirmed_cases:
+        listed = listed | confirmed_offenders(driver, settings, projection)
     stored = read_stored_features(driver, settings, projection)
     if config.watchlist_proximity:
         # log(1 + n * p): n * p is 1 for a node the walks visit as often as an average one.
@@ -159,13 +186,15 @@ def train(
     positives = sum(int(t.y.sum()) for t in targets.values())
     if positives < 3:
         raise ValueError(
-            f"only {positives} watchlisted persons or companies in the graph: nothing to learn from"
+            f"only {positives} known offenders (persons or companies) in the graph: nothing to learn from"
         )
     progress("train", 0, 1)
     trained = train_node_classifier(graph, targets, config)
     progress("train", 1, 1)
     card: dict[str, Any] = {
-        "task": "offender node classification (watchlisted persons and companies)",
+        "task": "offender node classification (watchlisted or confirmed persons and companies)"
+        if config.confirmed_cases
+        else "offender node classification (watchlisted persons and companies)",
         "config": config.as_dict(),
         "snapshot_hash": snapshot,
         "metrics": trained.metrics,

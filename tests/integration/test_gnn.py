@@ -7,22 +7,26 @@ its run on every person and company, and an explanation stored as JSON.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from neo4j import Driver
 
 import cypher
+from analytics.detectors.courier import CourierParameters
 from bigfinder.settings import Settings
 from gnn.config import GnnConfig
 from gnn.registry import load_model
-from gnn.service import explain, score, train
+from gnn.service import confirmed_offenders, explain, score, train
 from graph.admin import init_schema
 from graph.loader import GraphWriter
+from graph.projector import ProjectionSpec, read_projection
 from ingest.generate import generate_world
 from ingest.pipeline import Ingestor
 
@@ -40,10 +44,16 @@ def _read(driver: Driver, settings: Settings, query: str, **params: Any) -> list
 
 
 @pytest.fixture(scope="module")
-def world(driver: Driver, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The smallest generated world, loaded; settings whose model registry is a temporary folder."""
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The smallest generated world's files (``world/``), beside room for ingest state and models."""
     folder = tmp_path_factory.mktemp("gnn")
     generate_world(folder / "world", scale=1_000, seed=2)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def world(driver: Driver, settings: Settings, folder: Path) -> Iterator[Settings]:
+    """The smallest generated world, loaded; settings whose model registry is a temporary folder."""
     _wipe(driver, settings)
     init_schema(driver, settings)
     ingestor = Ingestor(GraphWriter(driver, settings), folder / "state", today=date(2100, 1, 1))
@@ -89,3 +99,39 @@ def test_train_score_and_explain_write_versioned_scores(world: Settings, driver:
     assert json.loads(stored["e"])["key"] == person == explanation.key
     assert explanation.score == pytest.approx(stored["s"], abs=1e-5)
     assert explanation.features
+
+
+def _confirmed_in_files(world: Path) -> set[str]:
+    """What the world's own files say an inspection confirmed: illicit declarations' importers (in both
+    declaration formats; parcels have none), and the travellers whose baggage showed contraband with
+    the courier detector's confidence."""
+    hits = CourierParameters()
+    with (world / "declarations.csv").open() as handle:
+        found = {r["importer_id"] for r in csv.DictReader(handle) if r["inspection_outcome"] == "illicit"}
+    found.discard("")
+    with (world / "declarations_bacuda.csv").open() as handle:
+        found |= {f"bacuda:{r['importer.id']}" for r in csv.DictReader(handle) if r["illicit"] == "1"}
+    with (world / "trips.csv").open() as handle:
+        traveller = {r["trip_id"]: r["person_id"] for r in csv.DictReader(handle)}
+    with (world / "xray_hits.jsonl").open() as handle:
+        for hit in map(json.loads, handle):
+            if (
+                hit["object_type"] == "baggage"
+                and hit["detected_class"] in hits.smuggling_classes
+                and hit["confidence"] >= hits.min_hit_confidence
+            ):
+                found.add(traveller[hit["object_ref"]])
+    return found
+
+
+def test_confirmed_offenders_are_the_inspections_findings(
+    world: Settings, driver: Driver, folder: Path
+) -> None:
+    projection = read_projection(driver, world, ProjectionSpec())
+    confirmed = confirmed_offenders(driver, world, projection)
+    expected = _confirmed_in_files(folder / "world")
+    assert expected, "the world should hold illicit findings and contraband hits"
+    assert set(projection.node_key[np.flatnonzero(confirmed)].tolist()) == expected
+    # Confirmed cases are persons and companies only.
+    parties = np.concatenate([projection.nodes_labelled("Person"), projection.nodes_labelled("Company")])
+    assert np.isin(np.flatnonzero(confirmed), parties).all()

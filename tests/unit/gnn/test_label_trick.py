@@ -37,9 +37,10 @@ def test_a_listed_node_never_reads_its_own_listing() -> None:
 
 
 def test_the_flags_are_kept_and_old_checkpoints_keep_their_meaning() -> None:
-    config = GnnConfig(motifs=True, watchlist_proximity=False)
+    config = GnnConfig(motifs=True, watchlist_proximity=False, confirmed_cases=False)
     assert GnnConfig.from_dict(config.as_dict()) == config
-    old = {k: v for k, v in GnnConfig().as_dict().items() if k not in ("motifs", "watchlist_proximity")}
+    flags = ("motifs", "watchlist_proximity", "confirmed_cases")
+    old = {k: v for k, v in GnnConfig().as_dict().items() if k not in flags}
     restored = GnnConfig.from_dict(old)
-    assert not restored.watchlist_proximity and not restored.motifs
-    assert GnnConfig().watchlist_proximity
+    assert not restored.watchlist_proximity and not restored.motifs and not restored.confirmed_cases
+    assert GnnConfig().watchlist_proximity and GnnConfig().confirmed_cases
