@@ -29,6 +29,5 @@ WHERE d.inspection_outcome = 'illicit'
 RETURN DISTINCT 'Company' AS label, c.company_id AS key
 UNION
 MATCH (p:Person)-[:TOOK_TRIP]->(:Trip)<-[:SCANNED]-(h:XRayHit)
-WHERE any(seen IN coalesce(h.detected_classes, [h.detected_class]) WHERE seen IN $classes)
-  AND h.confidence >= $min_confidence
+WHERE h.detected_class IN $classes AND h.confidence >= $min_confidence
 RETURN DISTINCT 'Person' AS label, p.person_id AS key

@@ -43,7 +43,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -121,7 +121,7 @@ class CounterpartyGraph:
 
     pairs: sp.csr_matrix
     money: sp.csr_matrix
-    grouped: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    grouped: Bools
 
     @classmethod
     def build(cls, src: I64, dst: I64, amount: F64, num_nodes: int) -> CounterpartyGraph:
@@ -150,8 +150,8 @@ class CounterpartyGraph:
         """Common counterparties, the same with each middle node weighted by 1 / its degree, and the
         two-step random-walk probabilities; the diagonal (paths back to the node itself) removed."""
         adjacent, inverse = self._adjacent, sp.diags(self._inverse_degree)
-        walk = inverse @ adjacent
-        products = (adjacent @ adjacent, adjacent @ inverse @ adjacent, walk @ walk)
+        step = inverse @ adjacent
+        products = (adjacent @ adjacent, adjacent @ inverse @ adjacent, step @ step)
         common, resource, walk = (_without_diagonal(product) for product in products)
         return common, resource, walk
 
@@ -182,8 +182,7 @@ class CounterpartyGraph:
         """:meth:`shares` plus the :meth:`proximity` to each of :data:`EVIDENCE_SETS`: the visible
         offenders, the visible offenders outside any amount group, the amount groups' members."""
         bad = np.asarray(visible, dtype=bool) & np.asarray(offender, dtype=bool)
-        grouped = self.grouped if len(self.grouped) else np.zeros(len(bad), dtype=bool)
-        sets = (bad, bad & ~grouped, grouped)
+        sets = (bad, bad & ~self.grouped, self.grouped)
         return np.column_stack([self.shares(offender, visible), *(self.proximity(s) for s in sets)])
 
     def shares(self, offender: Bools, visible: Bools) -> F64:

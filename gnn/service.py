@@ -68,7 +68,7 @@ MODEL_NAME = "offender"
 TARGET_LABELS = ("Person", "Company")
 #: Features computed from the watchlist, the very labels being learned: never inputs.
 WATCHLIST_DERIVED = ("accomplice_score", "money_accomplice_score")
-#: The label trick's feature: closeness to the other watchlisted parties (never to the node itself).
+#: The label trick's feature: closeness to the other known offenders (never to the node itself).
 PROXIMITY_FEATURE = "watchlist_proximity"
 #: GNNExplainer's optimisation steps per explained node (a few seconds each on a shared CPU).
 EXPLAIN_EPOCHS = 50
@@ -151,19 +151,19 @@ def _prepare(
     """The graph the model sees, built the same way for training and scoring (``config``'s flags), and
     the known offenders (the labels)."""
     projection = read_projection(driver, settings, ProjectionSpec(weight_property="amount"))
-    graph_projection, listed = offender_labels(projection)
+    graph_projection, known = offender_labels(projection)
     if config.confirmed_cases:
-        listed = listed | confirmed_offenders(driver, settings, projection)
+        known |= confirmed_offenders(driver, settings, projection)
     stored = read_stored_features(driver, settings, projection)
     if config.watchlist_proximity:
         # log(1 + n * p): n * p is 1 for a node the walks visit as often as an average one.
-        near = watchlist_proximity(graph_projection, np.flatnonzero(listed))
+        near = watchlist_proximity(graph_projection, np.flatnonzero(known))
         stored[PROXIMITY_FEATURE] = np.log1p(graph_projection.num_nodes * near)
     motifs = MotifWindows() if config.motifs else None
     features = node_features(graph_projection, stored, drop=WATCHLIST_DERIVED, motifs=motifs)
     standardiser = standardiser or Standardiser.fit(features)
     graph = build_hetero_data(graph_projection, features, standardiser)
-    return graph_projection, graph, listed, standardiser, snapshot_hash(projection)
+    return graph_projection, graph, known, standardiser, snapshot_hash(projection)
 
 
 def train(
@@ -171,7 +171,7 @@ def train(
 ) -> SavedModel:
     """Train the offender classifier on the graph and keep it as the next version in the registry."""
     progress("read the graph", 0, 1)
-    projection, graph, listed, standardiser, snapshot = _prepare(driver, settings, None, config)
+    projection, graph, known, standardiser, snapshot = _prepare(driver, settings, None, config)
     progress("read the graph", 1, 1)
     activity = first_activity(projection)
     targets: dict[str, NodeTargets] = {}
@@ -181,7 +181,7 @@ def train(
         nodes = graph.node_index[label]
         masks = time_split(activity[nodes], config.train_share, config.val_share, config.seed)
         targets[label] = NodeTargets(
-            torch.tensor(listed[nodes], dtype=torch.float32), *(torch.from_numpy(m) for m in masks)
+            torch.tensor(known[nodes], dtype=torch.float32), *(torch.from_numpy(m) for m in masks)
         )
     positives = sum(int(t.y.sum()) for t in targets.values())
     if positives < 3:
