@@ -16,7 +16,8 @@ the transfer profile, never ``fraudStep`` nor ``init_balance``) and, unless ``--
 motifs each account takes part in (:func:`gnn.hetero.motif_features`: time-ordered cycles of 2-6
 accounts within 30 steps, fan-in / fan-out peaks and scatter-gather roles within 7 steps, recurring
 counterparties; the analytics' default windows with one step read as one day, fixed a priori; computed
-from the transfers alone, over the whole graph like the transfers themselves). A Multi-GIN with reverse
+from the transfers alone, over the whole graph like the transfers themselves) and the amount groups
+around it (:func:`gnn.hetero.amount_group_features`). A Multi-GIN with reverse
 message passing and port numbers (no ego IDs: full batch) learns ``isFraud``. Folds are stratified over
 the accounts; the whole transfer graph is visible (transductive), only the held-out labels are not; a
 tenth of the training accounts validates (early stopping on it, nothing else). Beside it, in the same
@@ -29,7 +30,9 @@ input too (:mod:`gnn.labels`; an investigator knows the confirmed cases). The Mu
 label trick: each epoch a random ``--visible-share`` of its training accounts shows its label, the loss
 is on the others; validation and test accounts never show theirs. A gradient-boosted model reads the
 extended features plus known-offender counterparty counts and shares and the counterparties' suspicion
-(their label where known, else a first model's score), one hop, never the account's own label. The
+(their label where known, else a first model's score), one hop, and the degree-weighted one- and
+two-hop proximity to known offenders (:meth:`gnn.labels.CounterpartyGraph.evidence`), never the
+account's own label. The
 bar is judged on the mean of the two models' probabilities (fixed beforehand, not tuned per fold).
 
 ``speed``: seconds per training epoch (forward + backward, full batch) and inference nodes/s of the
