@@ -340,7 +340,7 @@ def world(
     companies no one knows yet (neither listed nor confirmed by an inspection)."""
     from bigfinder.settings import Settings
     from gnn.hetero import watchlist_proximity
-    from gnn.service import confirmed_offenders, offender_labels
+    from gnn.service import known_offenders
     from graph.projector import ProjectionSpec, read_projection
     from graph.store import open_driver
 
@@ -353,8 +353,7 @@ def world(
     driver = open_driver(settings)
     try:
         projection = read_projection(driver, settings, ProjectionSpec(weight_property="amount"))
-        graph_projection, listed = offender_labels(projection)
-        known = listed | confirmed_offenders(driver, settings, projection)
+        graph_projection, known = known_offenders(driver, settings, projection)
         records = driver.execute_query(
             "MATCH (n) WHERE n:Person OR n:Company "
             "RETURN labels(n) AS labels, coalesce(n.person_id, n.company_id) AS key, n.gnn_score AS gnn, "
@@ -377,7 +376,7 @@ def world(
             graph_projection, np.flatnonzero(known)
         )[at][pool]
     console.print(
-        f"{int(listed.sum())} listed, {int(known.sum())} known offenders (listed or confirmed); "
+        f"{int(known.sum())} known offenders (listed or confirmed); "
         f"{int(pool.sum()):,} parties not known ({int(truth.sum())} ring members); chance {truth.mean():.3f}"
     )
     for name, scores in rankings.items():

@@ -58,6 +58,7 @@ __all__ = [
     "ScoreReport",
     "confirmed_offenders",
     "explain",
+    "known_offenders",
     "offender_labels",
     "read_stored_features",
     "score",
@@ -145,15 +146,24 @@ def confirmed_offenders(driver: Driver, settings: Settings, projection: Projecti
     return confirmed
 
 
+def known_offenders(
+    driver: Driver, settings: Settings, projection: Projection, *, confirmed: bool = True
+) -> tuple[Projection, np.ndarray]:
+    """The graph without the watchlist (:func:`offender_labels`), and per node whether it is a known
+    offender: listed, or (``confirmed``) confirmed by an inspection (:func:`confirmed_offenders`)."""
+    graph_projection, known = offender_labels(projection)
+    if confirmed:
+        known |= confirmed_offenders(driver, settings, projection)
+    return graph_projection, known
+
+
 def _prepare(
     driver: Driver, settings: Settings, standardiser: Standardiser | None, config: GnnConfig
 ) -> tuple[Projection, HeteroGraph, np.ndarray, Standardiser, str]:
     """The graph the model sees, built the same way for training and scoring (``config``'s flags), and
     the known offenders (the labels)."""
     projection = read_projection(driver, settings, ProjectionSpec(weight_property="amount"))
-    graph_projection, known = offender_labels(projection)
-    if config.confirmed_cases:
-        known |= confirmed_offenders(driver, settings, projection)
+    graph_projection, known = known_offenders(driver, settings, projection, confirmed=config.confirmed_cases)
     stored = read_stored_features(driver, settings, projection)
     if config.watchlist_proximity:
         # log(1 + n * p): n * p is 1 for a node the walks visit as often as an average one.
