@@ -60,6 +60,7 @@ import csv
 import os
 import statistics
 import time
+from dataclasses import replace
 from typing import Annotated
 
 import numpy as np
@@ -129,6 +130,16 @@ def _gbm_scores(values: F64, is_fraud: npt.NDArray[np.bool_], rest: I64, seed: i
     return probabilities
 
 
+def _cross_fitted(values: F64, is_fraud: npt.NDArray[np.bool_], rest: I64, seed: int, folds: int = 5) -> F64:
+    """Every account's gradient-boosted score from a model that never saw its label: for the ``rest``
+    accounts out of fold (``folds`` inner folds over ``rest``), for the others fitted on all of ``rest``."""
+    scores = _gbm_scores(values, is_fraud, rest, seed)
+    inner = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    for fitted, held in inner.split(rest, is_fraud[rest]):
+        scores[rest[held]] = _gbm_scores(values, is_fraud, rest[fitted], seed)[rest[held]]
+    return scores
+
+
 def _gbm_pr_auc(values: F64, is_fraud: npt.NDArray[np.bool_], rest: I64, test: I64, seed: int) -> float:
     return float(average_precision_score(is_fraud[test], _gbm_scores(values, is_fraud, rest, seed)[test]))
 
@@ -179,6 +190,20 @@ def amlsim(
     inference_draws: Annotated[
         int, typer.Option(help="--labels: score as the mean over this many draws of visible labels (0: all).")
     ] = 0,
+    stack: Annotated[
+        bool,
+        typer.Option(
+            help="--labels: the GNN reads an out-of-fold gradient-boosted score (own and neighbours')."
+        ),
+    ] = False,
+    residual: Annotated[
+        bool,
+        typer.Option(help="--stack: the GNN corrects the boosted score's logit instead of replacing it."),
+    ] = False,
+    gnn_seeds: Annotated[
+        int,
+        typer.Option(help="--labels: the GNN's score is the mean of this many runs (seeds fold + 1000 k)."),
+    ] = 1,
     epochs: Annotated[int, typer.Option()] = 150,
     layers: Annotated[int, typer.Option()] = 3,
     hidden: Annotated[int, typer.Option()] = 64,
@@ -237,14 +262,27 @@ def amlsim(
                 line += f", with known labels {labelled_gbm[-1]:.3f}"
             if gnn and labels:
                 masks = _fold_masks(len(is_fraud), rest, test, fold)
-                trained, probabilities = train_multigin_with_labels(
-                    graph,
-                    is_fraud,
-                    (masks[0].numpy(), masks[1].numpy(), masks[2].numpy()),
-                    config,
-                    LabelTrickOptions(visible_share=visible_share, inference_draws=inference_draws),
-                    counterparties,
+                prior = _cross_fitted(extended.values, is_fraud, rest, fold) if stack else None
+                runs = [
+                    train_multigin_with_labels(
+                        graph,
+                        is_fraud,
+                        (masks[0].numpy(), masks[1].numpy(), masks[2].numpy()),
+                        replace(config, seed=fold + 1000 * run),
+                        LabelTrickOptions(
+                            visible_share=visible_share, inference_draws=inference_draws, residual=residual
+                        ),
+                        counterparties,
+                        prior,
+                    )
+                    for run in range(gnn_seeds)
+                ]
+                trained = runs[0][0]
+                probabilities = np.mean([run[1] for run in runs], axis=0)
+                trained.metrics["pr_auc_0"] = float(
+                    average_precision_score(is_fraud[test], probabilities[test])
                 )
+                trained.metrics["seconds"] = sum(run[0].metrics["seconds"] for run in runs)
                 gnn_scores.append(trained.metrics["pr_auc_0"])
                 mean = (probabilities + known_gbm) / 2
                 ensemble.append(float(average_precision_score(is_fraud[test], mean[test])))

@@ -262,17 +262,29 @@ class LabelTrickOptions:
     ``inference_draws`` (0): at 0 every training label is shown when scoring; at ``k`` > 0 the score is
     the mean over ``k`` fixed draws that each show a ``visible_share`` of them, as in training, so the
     label inputs the model reads when scoring are distributed as those it learned from.
+
+    ``residual`` (False; needs a ``prior``): the GNN's output is added to the prior's logit, its last
+    layer starting at zero, so it learns a correction to the first model (as in "Boost then Convolve",
+    Ivanov & Prokhorenkova 2021) rather than the whole score.
     """
 
     visible_share: float = 0.5
     counterparties: bool = True
     inference_draws: int = 0
+    residual: bool = False
 
 
-def _inputs(base: Tensor, offender: Bools, visible: Bools, graph: CounterpartyGraph | None) -> Tensor:
+def _inputs(
+    base: Tensor, offender: Bools, visible: Bools, graph: CounterpartyGraph | None, prior: F64 | None
+) -> Tensor:
     parts = [label_inputs(offender, visible)]
     if graph is not None:
         parts.append(graph.evidence(offender, visible))
+    if graph is not None and prior is not None:
+        # Stacking: a node's own prior is a first model's out-of-fold score, never its label; its
+        # counterparties' suspicion is their label where shown and their prior elsewhere.
+        parts.append(prior[:, None])
+        parts.append(graph.suspicion(np.where(visible, offender, prior)))
     extra = torch.tensor(np.column_stack(parts), dtype=base.dtype, device=base.device)
     return torch.cat([base, extra], dim=1)
 
@@ -284,13 +296,17 @@ def train_multigin_with_labels(
     config: GnnConfig,
     options: LabelTrickOptions,
     counterparties: CounterpartyGraph | None = None,
+    prior: F64 | None = None,
 ) -> tuple[TrainedModel, F64]:
     """A full-batch Multi-GIN (reverse MP, ports, no ego IDs) learning ``offender`` with the label trick.
 
     ``masks`` are the train / validation / test nodes. Each epoch a random ``visible_share`` of the
     training nodes shows its label; the loss is on the other training nodes. Validation (early stopping
     on its PR-AUC) and test scores are computed with every training label visible and no other.
-    ``counterparties`` (needed when ``options.counterparties``) gives the label shares.
+    ``counterparties`` (needed when ``options.counterparties``) gives the label shares. ``prior`` (with
+    ``counterparties``): every node's score from a first model that never saw that node's label (out of
+    fold for the training nodes), read as the node's own input and, where a label is not shown, as its
+    counterparties' suspicion (:meth:`CounterpartyGraph.suspicion`).
     Returns the model with its figures (``val_pr_auc``, ``pr_auc_0`` on the test nodes, ``epochs``,
     ``seconds``) and every node's probability.
     """
@@ -302,7 +318,10 @@ def train_multigin_with_labels(
     graph = graph.to(device)
     offender = np.asarray(offender, dtype=bool)
     train_nodes, val_nodes, test_nodes = (np.flatnonzero(m).astype(np.int64) for m in masks)
+    if prior is not None and shares_of is None:
+        raise ValueError("a prior needs the counterparty evidence (options.counterparties)")
     width = len(LABEL_COLUMNS) + (len(evidence_columns()) if shares_of is not None else 0)
+    width += 0 if prior is None else 1 + len(SUSPICION_COLUMNS)
     model = MultiGIN(
         graph.x.size(1) + width,
         graph.edge_attr.size(1),
@@ -313,6 +332,15 @@ def train_multigin_with_labels(
         dropout=config.dropout,
     ).to(device)
     target = torch.tensor(offender, dtype=torch.float32, device=device)[:, None]
+    offset = torch.zeros_like(target)
+    if options.residual:
+        if prior is None:
+            raise ValueError("a residual GNN needs a prior")
+        offset = torch.logit(torch.tensor(prior, dtype=torch.float32, device=device), eps=1e-4)[:, None]
+        last = model.head[-1]
+        assert isinstance(last, torch.nn.Linear)
+        torch.nn.init.zeros_(last.weight)
+        torch.nn.init.zeros_(last.bias)
     share = float(offender[train_nodes].mean()) if len(train_nodes) else 0.5
     pos_weight = torch.tensor(np.sqrt((1 - share) / max(share, 1e-4)), device=device)
     rng = np.random.default_rng(config.seed)
@@ -325,7 +353,7 @@ def train_multigin_with_labels(
         ]
     )
     at_inference = [
-        _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), shown), shares_of)
+        _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), shown), shares_of, prior)
         for shown in shown_sets
     ]
 
@@ -334,7 +362,9 @@ def train_multigin_with_labels(
         with torch.no_grad():
             out = [
                 torch.sigmoid(
-                    model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)[:, 0]
+                    (model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port) + offset)[
+                        :, 0
+                    ]
                 )
                 for x in at_inference
             ]
@@ -343,8 +373,8 @@ def train_multigin_with_labels(
     def step() -> Tensor:
         # A fresh half of the training accounts shows its label; the loss is on the other half.
         shown, hidden = visible_split(train_nodes, options.visible_share, rng)
-        x = _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), shown), shares_of)
-        logits = model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
+        x = _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), shown), shares_of, prior)
+        logits = model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port) + offset
         chosen = torch.from_numpy(hidden).to(device)
         return functional.binary_cross_entropy_with_logits(
             logits[chosen], target[chosen], pos_weight=pos_weight

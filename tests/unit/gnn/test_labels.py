@@ -136,13 +136,16 @@ def _ring_world(n: int = 240) -> tuple[TransferGraph, CounterpartyGraph, np.ndar
     return graph, CounterpartyGraph.build(s, d, np.ones(len(s)), n), offender
 
 
+def _ring_masks(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    order = np.random.default_rng(1).permutation(n)
+    at = np.arange(n)
+    return np.isin(at, order[:150]), np.isin(at, order[150:190]), np.isin(at, order[190:])
+
+
 @pytest.mark.parametrize("draws", [0, 4])
 def test_label_trick_finds_ring_members_and_never_reads_test_labels(draws: int) -> None:
     graph, counterparties, offender = _ring_world()
-    n = graph.num_nodes
-    order = np.random.default_rng(1).permutation(n)
-    train, val, test = (np.isin(np.arange(n), part) for part in (order[:150], order[150:190], order[190:]))
-    masks = (train, val, test)
+    masks = _ring_masks(graph.num_nodes)
     config = GnnConfig(
         hidden=16, layers=2, epochs=40, patience=40, learning_rate=0.01, device="cpu", seed=0, threads=1
     )
@@ -154,6 +157,42 @@ def test_label_trick_finds_ring_members_and_never_reads_test_labels(draws: int) 
     # Ring members are told apart only through their ring mates' labels: chance is 0.25.
     assert trained.metrics["pr_auc_0"] > 0.6
     flipped = offender.copy()
-    flipped[test] = ~flipped[test]
+    flipped[masks[2]] = ~flipped[masks[2]]
     _, again = train_multigin_with_labels(graph, flipped, masks, config, options, counterparties)
     assert np.allclose(probabilities, again)
+
+
+def test_a_residual_gnn_starts_from_the_prior_and_never_reads_test_labels() -> None:
+    graph, counterparties, offender = _ring_world()
+    masks = _ring_masks(graph.num_nodes)
+    prior = np.random.default_rng(2).uniform(0.05, 0.95, graph.num_nodes)
+    options = LabelTrickOptions(residual=True)
+    # One step at a negligible learning rate: the zero-initialised correction leaves the prior as it is.
+    still = GnnConfig(hidden=8, layers=1, epochs=1, learning_rate=1e-9, device="cpu", threads=1)
+    _, unchanged = train_multigin_with_labels(graph, offender, masks, still, options, counterparties, prior)
+    assert np.allclose(unchanged, prior, atol=1e-4)
+    config = GnnConfig(
+        hidden=16, layers=2, epochs=30, patience=30, learning_rate=0.01, device="cpu", threads=1
+    )
+    trained, probabilities = train_multigin_with_labels(
+        graph, offender, masks, config, options, counterparties, prior
+    )
+    # The prior is noise; the ring mates' labels are what the correction learns (chance is 0.25).
+    assert trained.metrics["pr_auc_0"] > 0.6
+    flipped = offender.copy()
+    flipped[masks[2]] = ~flipped[masks[2]]
+    _, again = train_multigin_with_labels(graph, flipped, masks, config, options, counterparties, prior)
+    assert np.allclose(probabilities, again)
+
+
+def test_a_residual_gnn_needs_a_prior_and_a_prior_needs_the_evidence() -> None:
+    graph, counterparties, offender = _ring_world()
+    masks = _ring_masks(graph.num_nodes)
+    config = GnnConfig(hidden=8, layers=1, epochs=1, device="cpu", threads=1)
+    with pytest.raises(ValueError, match="needs a prior"):
+        train_multigin_with_labels(
+            graph, offender, masks, config, LabelTrickOptions(residual=True), counterparties
+        )
+    plain = LabelTrickOptions(counterparties=False)
+    with pytest.raises(ValueError, match="counterparty evidence"):
+        train_multigin_with_labels(graph, offender, masks, config, plain, None, np.full(graph.num_nodes, 0.5))
