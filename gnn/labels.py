@@ -320,6 +320,8 @@ def train_multigin_with_labels(
     train_nodes, val_nodes, test_nodes = (np.flatnonzero(m).astype(np.int64) for m in masks)
     if prior is not None and shares_of is None:
         raise ValueError("a prior needs the counterparty evidence (options.counterparties)")
+    if options.residual and prior is None:
+        raise ValueError("a residual GNN needs a prior")
     width = len(LABEL_COLUMNS) + (len(evidence_columns()) if shares_of is not None else 0)
     width += 0 if prior is None else 1 + len(SUSPICION_COLUMNS)
     model = MultiGIN(
@@ -333,14 +335,9 @@ def train_multigin_with_labels(
     ).to(device)
     target = torch.tensor(offender, dtype=torch.float32, device=device)[:, None]
     offset = torch.zeros_like(target)
-    if options.residual:
-        if prior is None:
-            raise ValueError("a residual GNN needs a prior")
+    if prior is not None and options.residual:
         offset = torch.logit(torch.tensor(prior, dtype=torch.float32, device=device), eps=1e-4)[:, None]
-        last = model.head[-1]
-        assert isinstance(last, torch.nn.Linear)
-        torch.nn.init.zeros_(last.weight)
-        torch.nn.init.zeros_(last.bias)
+        model.zero_output()
     share = float(offender[train_nodes].mean()) if len(train_nodes) else 0.5
     pos_weight = torch.tensor(np.sqrt((1 - share) / max(share, 1e-4)), device=device)
     rng = np.random.default_rng(config.seed)

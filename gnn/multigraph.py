@@ -280,6 +280,13 @@ class MultiGIN(torch.nn.Module):
             torch.nn.Linear(hidden, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, out_channels)
         )
 
+    def zero_output(self) -> None:
+        """Start every logit at 0, whatever the input: for a model that learns a correction to a prior."""
+        last = self.head[-1]
+        if isinstance(last, torch.nn.Linear):
+            torch.nn.init.zeros_(last.weight)
+            torch.nn.init.zeros_(last.bias)
+
     def _sides(self, edge_index: Tensor, edge_attr: Tensor, in_port: Tensor, out_port: Tensor) -> list[_Side]:
         top = self.options.max_port - 1
         in_port, out_port = in_port.clamp(max=top), out_port.clamp(max=top)
