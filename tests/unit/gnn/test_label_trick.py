@@ -44,3 +44,16 @@ def test_the_flags_are_kept_and_old_checkpoints_keep_their_meaning() -> None:
     restored = GnnConfig.from_dict(old)
     assert not restored.watchlist_proximity and not restored.motifs and not restored.confirmed_cases
     assert GnnConfig().watchlist_proximity and GnnConfig().confirmed_cases
+
+
+def test_chunks_and_an_isolated_seed_change_nothing_but_the_share() -> None:
+    edges = [(i, (i + 1) % 6, "TRANSFER") for i in range(6)] + [(5, 6, "TRANSFER"), (0, 3, "TRANSFER")]
+    # Account 7 has no relationship at all: its listing reaches no one, and it hears from no one.
+    projection = Projection.from_edges([("Account", f"A{i}") for i in range(8)], edges)
+    seeds = [0, 2, 5, 7]
+    one_at_a_time = watchlist_proximity(projection, seeds, tolerance=1e-12, chunk=1)
+    together = watchlist_proximity(projection, seeds, tolerance=1e-12)
+    np.testing.assert_allclose(one_at_a_time, together, rtol=1e-9, atol=1e-15)
+    assert together[7] == 0.0
+    connected = watchlist_proximity(projection, [0, 2, 5], tolerance=1e-12)
+    np.testing.assert_allclose(together, connected * 3 / 4, rtol=1e-9, atol=1e-15)
