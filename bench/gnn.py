@@ -156,17 +156,17 @@ def _gbm_pr_auc(values: F64, is_fraud: npt.NDArray[np.bool_], rest: I64, test: I
 
 
 def _with_known_labels(
-    extended: F64, is_fraud: npt.NDArray[np.bool_], rest: I64, seed: int, counterparties: CounterpartyGraph
+    extended: F64, is_fraud: npt.NDArray[np.bool_], rest: I64, first: F64, counterparties: CounterpartyGraph
 ) -> F64:
     """The extended features plus what the fold's training labels say about each account's counterparties.
 
     Known-offender counts and shares (:meth:`CounterpartyGraph.shares`, the ``rest`` labels visible) and
-    the counterparties' suspicion: the label where known, elsewhere the score of a first model fitted on
-    the extended features of the ``rest`` accounts (:meth:`CounterpartyGraph.suspicion`). One hop, no
-    self-transfers: an account's own label never enters its own row, and test labels are never read.
+    the counterparties' suspicion: the label where known, elsewhere ``first``, the score of a first model
+    fitted on the extended features of the ``rest`` accounts (:meth:`CounterpartyGraph.suspicion`). One
+    hop, no self-transfers: an account's own label never enters its own row, and test labels are never read.
     """
     known = np.isin(np.arange(len(is_fraud)), rest)
-    suspicion = np.where(known, is_fraud.astype(np.float64), _gbm_scores(extended, is_fraud, rest, seed))
+    suspicion = np.where(known, is_fraud.astype(np.float64), first)
     return np.column_stack(
         [extended, counterparties.evidence(is_fraud, known), counterparties.suspicion(suspicion)]
     )
@@ -263,8 +263,11 @@ def amlsim(
             extended_gbm.append(_gbm_pr_auc(extended.values, is_fraud, rest, test, fold))
             line = f"gradient boosting plain {plain_gbm[-1]:.3f}, extended {extended_gbm[-1]:.3f}"
             if labels:
+                # Out of fold or not, the first model's scores are the same outside ``rest``, the only
+                # place the model with known labels reads them.
+                first = (_cross_fitted if stack else _gbm_scores)(extended.values, is_fraud, rest, fold)
                 known_gbm = _gbm_scores(
-                    _with_known_labels(extended.values, is_fraud, rest, fold, counterparties),
+                    _with_known_labels(extended.values, is_fraud, rest, first, counterparties),
                     is_fraud,
                     rest,
                     fold,
@@ -273,7 +276,7 @@ def amlsim(
                 line += f", with known labels {labelled_gbm[-1]:.3f}"
             if gnn and labels:
                 masks = _fold_masks(len(is_fraud), rest, test, fold)
-                prior = _cross_fitted(extended.values, is_fraud, rest, fold) if stack else None
+                prior = first if stack else None
                 runs = [
                     train_multigin_with_labels(
                         graph,

@@ -354,27 +354,23 @@ def train_multigin_with_labels(
         for shown in shown_sets
     ]
 
+    def logits(x: Tensor) -> Tensor:
+        out: Tensor = model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port)
+        return out + offset
+
     def scores() -> F64:
         model.eval()
         with torch.no_grad():
-            out = [
-                torch.sigmoid(
-                    (model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port) + offset)[
-                        :, 0
-                    ]
-                )
-                for x in at_inference
-            ]
+            out = [torch.sigmoid(logits(x)[:, 0]) for x in at_inference]
         return torch.stack(out).mean(dim=0).cpu().numpy().astype(np.float64)
 
     def step() -> Tensor:
         # A fresh half of the training accounts shows its label; the loss is on the other half.
         shown, hidden = visible_split(train_nodes, options.visible_share, rng)
         x = _inputs(graph.x, offender, np.isin(np.arange(graph.num_nodes), shown), shares_of, prior)
-        logits = model(x, graph.edge_index, graph.edge_attr, graph.in_port, graph.out_port) + offset
         chosen = torch.from_numpy(hidden).to(device)
         return functional.binary_cross_entropy_with_logits(
-            logits[chosen], target[chosen], pos_weight=pos_weight
+            logits(x)[chosen], target[chosen], pos_weight=pos_weight
         )
 
     def figure(nodes: I64) -> float:
