@@ -42,11 +42,19 @@ WHERE a.person_id IN $persons AND b.person_id IN $persons AND a.person_id < b.pe
 RETURN a.person_id AS person_a, b.person_id AS person_b, phone.number AS phone
 
 // name: baggage_hits
-// X-ray hits on the baggage of $persons' trips that show one of $classes with at least $min_confidence.
+// X-ray hits on the baggage of $persons' trips that show one of $classes with at least $min_confidence,
+// in any of their detections: a file hit carries one class, a service hit lists every detection,
+// strongest first, so the first that qualifies stands for the hit.
 MATCH (p:Person)-[:TOOK_TRIP]->(trip:Trip)<-[:SCANNED]-(hit:XRayHit)
-WHERE p.person_id IN $persons AND hit.detected_class IN $classes AND hit.confidence >= $min_confidence
+WHERE p.person_id IN $persons
+WITH p, trip, hit,
+     coalesce(hit.detected_classes, [hit.detected_class]) AS classes,
+     coalesce(hit.confidences, [hit.confidence]) AS confidences
+WITH p, trip, hit, classes, confidences,
+     [i IN range(0, size(classes) - 1) WHERE classes[i] IN $classes AND confidences[i] >= $min_confidence] AS found
+WHERE found <> []
 RETURN p.person_id AS person, trip.trip_id AS trip, hit.scan_id AS scan_id,
-       hit.detected_class AS detected_class, hit.confidence AS confidence
+       classes[found[0]] AS detected_class, confidences[found[0]] AS confidence
 
 // name: account_owners
 // The parties holding each of $accounts, as 'Label:key'.
