@@ -4,8 +4,16 @@
 
 // name: declarations
 // Every declaration with its parties, the ledger price of its parcel and what the X-ray saw in it.
-// Cargo declarations carry declared_value; BACUDA ones fob_value.
+// Cargo declarations carry declared_value; BACUDA ones fob_value. Every detection of a hit counts: a
+// file hit carries one class, a hit from the scanner service lists them all (with their confidences).
 MATCH (d:Declaration)
+WITH d, COLLECT {
+       MATCH (h:XRayHit)-[:SCANNED]->(d) RETURN h
+       UNION
+       MATCH (h:XRayHit)-[:SCANNED]->(:Parcel)-[:DECLARED_IN]->(d) RETURN h
+     } AS hits
+WITH d, [h IN hits | [coalesce(h.detected_classes, [h.detected_class]), coalesce(h.confidences, [h.confidence])]]
+       AS detections
 RETURN d.declaration_id AS declaration_id,
        toString(d.declared_on) AS declared_on,
        COLLECT { MATCH (c:Company)-[:IMPORTED]->(d) RETURN c.company_id }[0] AS importer_id,
@@ -27,12 +35,8 @@ RETURN d.declaration_id AS declaration_id,
        COLLECT {
          MATCH (r:PurchaseRecord)-[:SHIPPED_AS]->(:Parcel)-[:DECLARED_IN]->(d) RETURN r.price
        }[0] AS ledger_price,
-       COLLECT { MATCH (h:XRayHit)-[:SCANNED]->(d) RETURN h.detected_class }
-         + COLLECT { MATCH (h:XRayHit)-[:SCANNED]->(:Parcel)-[:DECLARED_IN]->(d) RETURN h.detected_class }
-         AS xray_classes,
-       COLLECT { MATCH (h:XRayHit)-[:SCANNED]->(d) RETURN h.confidence }
-         + COLLECT { MATCH (h:XRayHit)-[:SCANNED]->(:Parcel)-[:DECLARED_IN]->(d) RETURN h.confidence }
-         AS xray_confidences,
+       reduce(flat = [], pair IN detections | flat + pair[0]) AS xray_classes,
+       reduce(flat = [], pair IN detections | flat + pair[1]) AS xray_confidences,
        coalesce(d.inspected, false) AS inspected,
        d.inspection_outcome AS inspection_outcome,
        d.revenue AS revenue
@@ -59,8 +63,12 @@ RETURN c.company_id AS company_id,
 ORDER BY company_id
 
 // name: persons
-// Persons with their listings, what the X-ray saw in their baggage and the graph analytics on them.
+// Persons with their listings, what the X-ray saw in their baggage (every detection of a hit, as for
+// declarations) and the graph analytics on them.
 MATCH (p:Person)
+WITH p, [(p)-[:TOOK_TRIP]->(:Trip)<-[:SCANNED]-(h:XRayHit) |
+          [coalesce(h.detected_classes, [h.detected_class]), coalesce(h.confidences, [h.confidence])]]
+       AS detections
 RETURN p.person_id AS person_id,
        coalesce(p.pagerank, 0.0) AS pagerank,
        coalesce(p.wcc_size, 0) AS wcc_size,
@@ -69,10 +77,8 @@ RETURN p.person_id AS person_id,
        COUNT { (p)-[:MEMBER_OF]->(:Ring) } AS ring_memberships,
        [(p)-[:LISTED_ON]->(w:WatchlistEntry) | w.kind] AS listings,
        COUNT { (p)-[:TOOK_TRIP]->(:Trip) } AS trips,
-       COLLECT { MATCH (p)-[:TOOK_TRIP]->(:Trip)<-[:SCANNED]-(h:XRayHit) RETURN h.detected_class }
-         AS baggage_classes,
-       COLLECT { MATCH (p)-[:TOOK_TRIP]->(:Trip)<-[:SCANNED]-(h:XRayHit) RETURN h.confidence }
-         AS baggage_confidences
+       reduce(flat = [], pair IN detections | flat + pair[0]) AS baggage_classes,
+       reduce(flat = [], pair IN detections | flat + pair[1]) AS baggage_confidences
 ORDER BY person_id
 
 // name: transfers

@@ -7,6 +7,8 @@ often each class goes with each declared chapter (smoothed co-occurrence). A hit
 a discrepancy, weighted by the detector's confidence. For travellers, baggage hits of goods that are
 not personal effects count against the person, since baggage comes with no declaration to compare to.
 Without the class map file, a small table of such goods (gold, cash, tobacco) is used.
+Every detection of a hit is read (``declarations`` and ``persons`` in ``cypher/risk.cypher``): a hit from
+the scanner service lists them all, so a strong innocent detection does not hide a weaker contraband one.
 
 Features: Declaration ``xray_discrepancy`` (0..1) and ``xray_scanned``; Person ``baggage_contraband``
 (sum of the confidences of such hits) and ``baggage_hits``.

@@ -1,4 +1,5 @@
-"""X-ray findings on baggage, as the courier detector and the GNN's confirmed offenders read them.
+"""X-ray findings on baggage, as the courier detector, the GNN's confirmed offenders and the risk models
+read them.
 
 A hit from the scanner service lists every detection, strongest first; a hit from a file carries one.
 Contraband in any detection counts when its own confidence is high enough, whichever detection is the
@@ -20,6 +21,7 @@ from gnn.service import confirmed_offenders
 from graph.projector import ProjectionSpec, read_projection
 from graph.tables import read_columns
 from graph.xray import HitGraph
+from risk.tables import read_tables
 from tests.integration.seeding import seed_small_world
 from xray_service.intake import hit_props
 
@@ -92,3 +94,17 @@ def test_contraband_below_the_confidence_bar_does_not(small_world: Driver, setti
 
     assert _baggage_hits(small_world, settings) == []
     assert _confirmed_persons(small_world, settings) == set()
+
+
+def test_the_risk_models_read_every_detection_of_a_hit(small_world: Driver, settings: Settings) -> None:
+    baggage = _service_hit("S3", ("toys", 0.95), ("cigarettes", 0.8))
+    container = _service_hit("S4", ("electronics", 0.9), ("cigarettes", 0.6))
+    container["props"] |= {"object_type": "container", "object_ref": "D1"}
+    assert sorted(HitGraph(small_world, settings).write([baggage, container])) == ["S3", "S4"]
+
+    tables = read_tables(small_world, settings)
+    at = list(tables.persons["person_id"]).index("P3")
+    assert tables.persons["baggage_classes"][at] == ["toys", "cigarettes"]
+    assert tables.persons["baggage_confidences"][at] == [0.95, 0.8]
+    assert tables.declarations["xray_classes"].tolist() == [["electronics", "cigarettes"]]
+    assert tables.declarations["xray_confidences"].tolist() == [[0.9, 0.6]]
