@@ -475,6 +475,9 @@ def world(
 ) -> None:
     """PR-AUC of gnn_score and of accomplice_score against the world's planted rings, over the persons and
     companies no one knows yet (neither listed nor confirmed by an inspection)."""
+    from neo4j import RoutingControl
+
+    import cypher
     from bigfinder.settings import Settings
     from gnn.service import known_offenders
     from graph.projector import ProjectionSpec, read_projection
@@ -491,10 +494,9 @@ def world(
         projection = read_projection(driver, settings, ProjectionSpec(weight_property="amount"))
         graph_projection, known = known_offenders(driver, settings, projection)
         records = driver.execute_query(
-            "MATCH (n) WHERE n:Person OR n:Company "
-            "RETURN labels(n) AS labels, coalesce(n.person_id, n.company_id) AS key, n.gnn_score AS gnn, "
-            "n.accomplice_score AS ppr",
+            cypher.load("bench", "party_scores"),
             database_=settings.neo4j_database,
+            routing_=RoutingControl.READ,
         ).records
     finally:
         driver.close()

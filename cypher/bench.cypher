@@ -117,3 +117,11 @@ RETURN communityCount AS found, modularity, computeMillis
 CALL gds.pageRank.stats($graph, {dampingFactor: 0.85, maxIterations: $max_iterations, tolerance: $tolerance})
 YIELD ranIterations, didConverge, computeMillis
 RETURN ranIterations AS found, didConverge, computeMillis
+
+// name: party_scores
+// The GNN benchmark on a world (bench/gnn.py world): every person's and company's GNN score and
+// analytics accomplice score, null where a run wrote none.
+MATCH (n)
+WHERE n:Person OR n:Company
+RETURN labels(n) AS labels, coalesce(n.person_id, n.company_id) AS key, n.gnn_score AS gnn,
+       n.accomplice_score AS ppr

@@ -48,6 +48,9 @@ def open_driver(settings: Settings, *, verify: bool = True) -> Driver:
         connection_timeout=5.0,
         connection_acquisition_timeout=10.0,
         max_transaction_retry_time=10.0,
+        # Optional properties (a service hit's detection lists, scores before the first run) are missing
+        # from many graphs by design; the server's "unknown property key" notice would be logged per read.
+        notifications_disabled_categories=["UNRECOGNIZED"],
     )
     if verify:
         try:

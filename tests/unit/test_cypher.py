@@ -72,3 +72,11 @@ def test_reference_checks_take_only_lines_and_references() -> None:
     for name in ("missing_person", "missing_company", "missing_party", "missing_account"):
         text = cypher.load("ingest", name)
         assert text.startswith("UNWIND $refs AS row") and text.endswith("RETURN line, ref")
+
+
+def test_the_gnn_world_benchmark_reads_scores_only() -> None:
+    statement = cypher.load("bench", "party_scores")
+    assert not re.search(r"\b(SET|MERGE|CREATE|DELETE|REMOVE)\b", statement)
+    assert {"gnn_score AS gnn", "accomplice_score AS ppr"} <= {
+        part.split(".", 1)[-1].strip() for part in statement.split(",")
+    }
