@@ -21,17 +21,9 @@ MATCH (n:__LABEL__ {__KEY__: $key})
 SET n.gnn_explanation = $explanation
 RETURN count(n) AS written
 
-// name: confirmed_offenders
-// Parties an inspection confirmed: the importers of record of a declaration found illicit, and the
-// travellers whose baggage an X-ray hit showed carrying one of $classes with at least $min_confidence in
-// any of its detections (a file hit carries one; a service hit lists them all), as the courier detector's
-// baggage_hits reads them.
+// name: illicit_importers
+// The companies an inspection confirmed as offenders: importers of record of a declaration found illicit
+// (the GNN's confirmed offenders; the travellers are the courier detector's baggage_hits).
 MATCH (c:Company)-[:IMPORTED]->(d:Declaration)
 WHERE d.inspection_outcome = 'illicit'
-RETURN DISTINCT 'Company' AS label, c.company_id AS key
-UNION
-MATCH (p:Person)-[:TOOK_TRIP]->(:Trip)<-[:SCANNED]-(h:XRayHit)
-WITH p, coalesce(h.detected_classes, [h.detected_class]) AS classes,
-     coalesce(h.confidences, [h.confidence]) AS confidences
-WHERE any(i IN range(0, size(classes) - 1) WHERE classes[i] IN $classes AND confidences[i] >= $min_confidence)
-RETURN DISTINCT 'Person' AS label, p.person_id AS key
+RETURN DISTINCT c.company_id AS key

@@ -27,6 +27,7 @@ import torch
 from neo4j import Driver, RoutingControl
 
 import cypher
+from analytics.detectors.courier import QUERY_FILE as COURIER_QUERIES
 from analytics.detectors.courier import CourierParameters
 from bigfinder.settings import Settings
 from gnn.config import GnnConfig, choose_device
@@ -50,6 +51,7 @@ from graph.projector import ProjectionSpec, read_projection
 from graph.results import ResultWriter
 from graph.schema import SCHEMA
 from graph.store import translate_driver_errors
+from graph.tables import read_columns
 
 __all__ = [
     "MODEL_NAME",
@@ -129,20 +131,28 @@ def offender_labels(projection: Projection) -> tuple[Projection, np.ndarray]:
 
 
 def confirmed_offenders(driver: Driver, settings: Settings, projection: Projection) -> np.ndarray:
-    """Per projection node, whether an inspection confirmed it as an offender (``confirmed_offenders``
-    in ``cypher/gnn.cypher``; the X-ray classes and confidence are the courier detector's)."""
+    """Per projection node, whether an inspection confirmed it as an offender: the importers of a
+    declaration found illicit (``illicit_importers`` in ``cypher/gnn.cypher``) and the travellers whose
+    baggage showed contraband, as the courier detector reads its X-ray hits (its ``baggage_hits``, classes
+    and confidence)."""
     hits = CourierParameters()
-    with translate_driver_errors(settings):
-        records = driver.execute_query(
-            cypher.load("gnn", "confirmed_offenders"),
-            parameters_={"classes": list(hits.smuggling_classes), "min_confidence": hits.min_hit_confidence},
-            database_=settings.neo4j_database,
-            routing_=RoutingControl.READ,
-        ).records
+    persons = [str(key) for key in projection.node_key[projection.nodes_labelled("Person")]]
+    found = {
+        "Company": read_columns(driver, settings, "gnn", "illicit_importers")["key"],
+        "Person": read_columns(
+            driver,
+            settings,
+            COURIER_QUERIES,
+            "baggage_hits",
+            persons=persons,
+            classes=list(hits.smuggling_classes),
+            min_confidence=hits.min_hit_confidence,
+        )["person"],
+    }
     confirmed = np.zeros(projection.num_nodes, dtype=bool)
-    for record in records:
-        if record["label"] in projection.labels:
-            confirmed[projection.index(record["label"], str(record["key"]))] = True
+    for label, keys in found.items():
+        if label in projection.labels:
+            confirmed[[projection.index(label, str(key)) for key in set(keys)]] = True
     return confirmed
 
 
