@@ -35,7 +35,10 @@ extended features plus known-offender counterparty counts and shares and the cou
 (their label where known, else a first model's score), one hop, and the degree-weighted one- and
 two-hop proximity to known offenders (:meth:`gnn.labels.CounterpartyGraph.evidence`), never the
 account's own label. The
-bar is judged on the mean of the two models' probabilities (fixed beforehand, not tuned per fold).
+bar is judged on a mix of the two models' probabilities: with ``--combine validated`` (the default since
+2026-11-22) the GNN's share is the one of 0, 0.1, ..., 1 that ranks the fold's validation accounts best
+(the gradient-boosted model's scores there out of fold), with ``--combine mean`` an equal mix (judged
+before); both are printed. ``--scores DIR`` keeps each fold's scores.
 ``--stack``: the Multi-GIN also reads a gradient-boosted score on the extended features that never saw
 the account's label (out of fold for the training accounts), its own and, where a label is hidden, its
 counterparties' (:meth:`gnn.labels.CounterpartyGraph.suspicion`); ``--residual`` makes the Multi-GIN a
