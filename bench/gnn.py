@@ -254,6 +254,7 @@ def amlsim(
     hidden: Annotated[int, typer.Option()] = 64,
     patience: Annotated[int, typer.Option()] = 25,
     folds: Annotated[int, typer.Option()] = 5,
+    split_seed: Annotated[int, typer.Option(help="Seed of the stratified split into folds.")] = 0,
     threads: Annotated[int, typer.Option()] = 2,
 ) -> None:
     """PR-AUC of the Multi-GIN and of gradient-boosted models (plain and extended features), per sample."""
@@ -280,7 +281,7 @@ def amlsim(
         )
         gnn_scores, plain_gbm, extended_gbm, labelled_gbm = [], [], [], []
         ensembles: dict[Combination, list[float]] = {way: [] for way in Combination}
-        splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=split_seed)
         for fold, (rest, test) in enumerate(splitter.split(np.zeros(len(is_fraud)), is_fraud)):
             if only_folds and fold not in only_folds:
                 continue
