@@ -302,9 +302,9 @@ def amlsim(
                 # Out of fold or not, the first model's scores are the same outside ``rest``, the only
                 # place the model with known labels reads them.
                 first = (_cross_fitted if stack else _gbm_scores)(extended.values, is_fraud, rest, fold)
-                # Out of fold on the training accounts (the validated share reads them there); on the
-                # others the model fitted on every training account.
-                known_gbm = _cross_fitted(
+                # With the GNN, out of fold on the training accounts (the validated share reads them
+                # there); elsewhere the model fitted on every training account either way.
+                known_gbm = (_cross_fitted if gnn else _gbm_scores)(
                     _with_known_labels(extended.values, is_fraud, rest, first, counterparties),
                     is_fraud,
                     rest,
