@@ -66,7 +66,8 @@ def _baggage_hits(driver: Driver, settings: Settings) -> list[tuple[str, str, fl
     return sorted(zip(columns["scan_id"], columns["detected_class"], columns["confidence"], strict=True))
 
 
-def _confirmed_persons(driver: Driver, settings: Settings) -> set[str]:
+def _confirmed_keys(driver: Driver, settings: Settings) -> set[str]:
+    """The keys of every party :func:`confirmed_offenders` marks, persons and companies alike."""
     projection = read_projection(driver, settings, ProjectionSpec())
     return {
         str(key)
@@ -83,7 +84,7 @@ def test_contraband_behind_a_stronger_innocent_detection_counts(
     ]
 
     assert _baggage_hits(small_world, settings) == [("S1", contraband, 0.8)]
-    assert _confirmed_persons(small_world, settings) == {"P3"}
+    assert _confirmed_keys(small_world, settings) == {"P3"}
 
 
 def test_contraband_below_the_confidence_bar_does_not(small_world: Driver, settings: Settings) -> None:
@@ -93,7 +94,7 @@ def test_contraband_below_the_confidence_bar_does_not(small_world: Driver, setti
     HitGraph(small_world, settings).write([_service_hit("S2", ("toys", 0.95), (contraband, weak))])
 
     assert _baggage_hits(small_world, settings) == []
-    assert _confirmed_persons(small_world, settings) == set()
+    assert _confirmed_keys(small_world, settings) == set()
 
 
 def test_the_risk_models_read_every_detection_of_a_hit(small_world: Driver, settings: Settings) -> None:
